@@ -1,0 +1,129 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layout (DESIGN.md section 3): a pure core, adapters at the edge, thin executables.
+let package = Package(
+    name: "esco-stack",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "esco", targets: ["esco"]),
+        .executable(name: "esco-supervise", targets: ["esco-supervise"]),
+        .executable(name: "esco-search", targets: ["esco-search"]),
+        .executable(name: "esco-standin", targets: ["esco-standin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
+    ],
+    targets: [
+        // Pure core: records, IDs, plans, state machines, exit codes. No I/O, no C.
+        .target(name: "ESCOCore"),
+
+        // Native libraries (typed wrappers for variadic/macro C APIs live in each shim.h).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        // Adapters.
+        .target(name: "ESCODataset", dependencies: ["ESCOCore", "CZlib", "CCrypto"]),
+        .target(
+            name: "ESCOConfig",
+            dependencies: ["ESCOCore", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "ESCOClients",
+            dependencies: [
+                "ESCOCore", "ESCOConfig", "CCurl", "CCrypto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
+            name: "ESCOStandIns",
+            dependencies: [
+                "ESCOCore",
+                .product(name: "GraphQL", package: "GraphQL"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ESCOIngestion",
+            dependencies: [
+                "ESCOCore", "ESCODataset", "ESCOConfig", "ESCOClients",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ESCOSupervisor",
+            dependencies: [
+                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCODataset", "CSystemd",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ESCOSearch",
+            dependencies: [
+                "ESCOCore", "ESCOConfig", "ESCOClients",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Thin executables.
+        .executableTarget(
+            name: "esco",
+            dependencies: [
+                "ESCOCore", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCOSearch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "esco-supervise",
+            dependencies: [
+                "ESCOCore", "ESCOConfig", "ESCOSupervisor",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "esco-search",
+            dependencies: [
+                "ESCOCore", "ESCOConfig", "ESCOSearch",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "esco-standin",
+            dependencies: [
+                "ESCOStandIns",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Shared test helpers: locating data and binaries, starting stand-ins, running processes.
+        .target(name: "TestSupport", dependencies: ["ESCOCore", "ESCOStandIns"]),
+
+        .testTarget(name: "ESCOCoreTests", dependencies: ["ESCOCore"]),
+        .testTarget(name: "ESCODatasetTests", dependencies: ["ESCODataset", "TestSupport"]),
+        .testTarget(name: "ESCOClientsTests", dependencies: ["ESCOClients", "ESCOConfig", "TestSupport"]),
+        .testTarget(name: "ESCOStandInsTests", dependencies: ["ESCOStandIns", "TestSupport"]),
+        .testTarget(name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "TestSupport"]),
+        .testTarget(name: "ESCOSupervisorTests", dependencies: ["ESCOSupervisor", "TestSupport"]),
+        .testTarget(name: "ESCOSearchTests", dependencies: ["ESCOSearch", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+    ]
+)
+
+// Same language mode and upcoming features everywhere (swift-log's Package.swift does the same).
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}

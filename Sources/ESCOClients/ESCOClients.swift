@@ -1,0 +1,1 @@
+// Module ESCOClients: see DESIGN.md section 3.

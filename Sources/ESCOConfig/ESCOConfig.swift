@@ -1,0 +1,1 @@
+// Module ESCOConfig: see DESIGN.md section 3.

@@ -1,0 +1,38 @@
+/// The one exit-code table shared by `esco`, `esco-supervise` and `esco-search` (DESIGN.md section 9).
+///
+/// Executables alone choose exit codes; libraries throw errors that the executables map to these.
+public enum ESCOExit: Int32, Sendable, CaseIterable {
+    /// Data ready: skipped because verified complete, or ingested and verified.
+    case ready = 0
+    /// In progress elsewhere, or a deadline passed while waiting: try later.
+    case tryLater = 1
+    /// Needs ingestion, or ingestion/verification failed.
+    case needsIngestionOrFailed = 2
+    /// Command-line usage error (sysexits EX_USAGE).
+    case usage = 64
+    /// Bad input data, e.g. a malformed ESCO CSV (sysexits EX_DATAERR).
+    case dataError = 65
+    /// Configuration error (sysexits EX_CONFIG).
+    case configuration = 78
+
+    /// One line per code, for `--help` texts and the README.
+    public var meaning: String {
+        switch self {
+        case .ready: "data ready (verified complete, skipped or ingested)"
+        case .tryLater: "ingestion in progress elsewhere, or a deadline passed while waiting: try later"
+        case .needsIngestionOrFailed: "data needs ingestion, or ingestion/verification failed"
+        case .usage: "command-line usage error"
+        case .dataError: "malformed input data (file:line:column in the message)"
+        case .configuration: "configuration error (file:line:column and key path in the message)"
+        }
+    }
+
+    /// Help-text table: "  0  data ready ...".
+    public static var helpTable: String {
+        allCases.map {
+            let code = String($0.rawValue)
+            return "  " + code + String(repeating: " ", count: max(1, 4 - code.count)) + $0.meaning
+        }
+            .joined(separator: "\n")
+    }
+}

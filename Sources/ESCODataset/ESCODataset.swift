@@ -1,0 +1,1 @@
+// Module ESCODataset: see DESIGN.md section 3.

@@ -1,0 +1,1 @@
+// Module ESCOIngestion: see DESIGN.md section 3.

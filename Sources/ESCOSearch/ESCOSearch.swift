@@ -1,0 +1,1 @@
+// Module ESCOSearch: see DESIGN.md section 3.

@@ -1,0 +1,1 @@
+// Module ESCOStandIns: see DESIGN.md section 3.

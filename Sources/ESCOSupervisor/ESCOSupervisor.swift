@@ -1,0 +1,1 @@
+// Module ESCOSupervisor: see DESIGN.md section 3.

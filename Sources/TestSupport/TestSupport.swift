@@ -1,0 +1,1 @@
+// Module TestSupport: see DESIGN.md section 3.

@@ -1,0 +1,1 @@
+print("esco-search: not built yet")

@@ -1,0 +1,1 @@
+print("esco-standin: not built yet")

@@ -1,0 +1,1 @@
+print("esco-supervise: not built yet")

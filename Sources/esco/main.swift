@@ -1,0 +1,1 @@
+print("esco: not built yet")

@@ -1,0 +1,4 @@
+import Testing
+
+// Replaced by the real suite for this module.
+@Suite struct ESCOIngestionTestsPlaceholder {}
