@@ -17,7 +17,9 @@ extension SupervisorStateMachine {
 
     /// Repeats the current status with an extension when a heartbeat interval has passed.
     mutating func heartbeatIfDue(nowMs: Int64) -> [Action] {
-        guard configuration.mode == .run, nowMs - lastHeartbeatMs >= configuration.heartbeatIntervalMs else { return [] }
+        guard configuration.mode == .run, nowMs - lastHeartbeatMs >= configuration.heartbeatIntervalMs else {
+            return []
+        }
         return setStatus(currentStatus, nowMs: nowMs)
     }
 

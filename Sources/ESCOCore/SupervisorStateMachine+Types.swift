@@ -121,7 +121,8 @@ public enum ChildExit: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .exited(let code): "exited with status \(code)"
-        case .signaled(let signal): "killed by signal \(signal)" + (ChildExit.signalNames[signal].map { " (\($0))" } ?? "")
+        case .signaled(let signal):
+            "killed by signal \(signal)" + (ChildExit.signalNames[signal].map { " (\($0))" } ?? "")
         }
     }
 

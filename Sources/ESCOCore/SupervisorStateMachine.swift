@@ -251,19 +251,23 @@ public struct SupervisorStateMachine: Sendable {
             return beginHolderWait(state ?? IngestionState(), previous: previous, nowMs: nowMs)
         case .stale:
             let holder = state?.holder ?? ""
-            return [log(.info, "lease expired, taking over", ["holder": holder])] + startIngest(force: false, nowMs: nowMs)
+            return [log(.info, "lease expired, taking over", ["holder": holder])]
+                + startIngest(force: false, nowMs: nowMs)
         case .outdated:
             let fields = ["stored_fingerprint": state?.fingerprint ?? "", "mounted_fingerprint": fingerprint ?? ""]
-            return [log(.info, "stored data is outdated, re-ingesting", fields)] + startIngest(force: true, nowMs: nowMs)
+            return [log(.info, "stored data is outdated, re-ingesting", fields)]
+                + startIngest(force: true, nowMs: nowMs)
         case .notStarted, .failed:
             return startIngest(force: false, nowMs: nowMs)
         }
     }
 
     private mutating func beginHolderWait(_ state: IngestionState, previous: HolderWait?, nowMs: Int64) -> [Action] {
-        var wait = previous ?? HolderWait(
-            holder: state.holder, sinceMs: nowMs, deadlineMs: nowMs + configuration.waitDeadlineMs
-        )
+        var wait =
+            previous
+            ?? HolderWait(
+                holder: state.holder, sinceMs: nowMs, deadlineMs: nowMs + configuration.waitDeadlineMs
+            )
         var actions: [Action] = []
         let progress = Self.progressText(state) ?? ""
         let fields = ["holder": state.holder, "run_id": state.runId, "progress": progress]
@@ -274,11 +278,12 @@ public struct SupervisorStateMachine: Sendable {
             actions.append(log(.debug, "still waiting", fields))
         }
         if nowMs >= wait.deadlineMs {
-            return actions + finish(
-                .tryLater,
-                "ingestion by \(state.holder) still in progress after \(Self.seconds(nowMs - wait.sinceMs)): try later",
-                nowMs: nowMs
-            )
+            return actions
+                + finish(
+                    .tryLater,
+                    "ingestion by \(state.holder) still in progress after \(Self.seconds(nowMs - wait.sinceMs)): try later",
+                    nowMs: nowMs
+                )
         }
         actions += setStatus("waiting for ingestion by \(state.holder) \(progress)", nowMs: nowMs)
         let delay = jitteredDelay(
@@ -340,8 +345,11 @@ public struct SupervisorStateMachine: Sendable {
             return [
                 verifiedLog,
                 .notify(status: "ready: data verified", ready: true, extendTimeoutUsec: nil),
-                .exit(.ready, reason: context == .warm ? "data ready: already complete and verified"
-                    : "data ready: ingested and verified"),
+                .exit(
+                    .ready,
+                    reason: context == .warm
+                        ? "data ready: already complete and verified"
+                        : "data ready: ingested and verified"),
             ]
         }
     }
@@ -366,7 +374,9 @@ public struct SupervisorStateMachine: Sendable {
         _ code: ESCOExit, _ reason: String, nowMs: Int64, fields: [String: String] = [:]
     ) -> [Action] {
         let level: LogLevel = code == .ready ? .info : (code == .tryLater ? .warning : .error)
-        var actions = [log(level, "exiting", fields.merging(["exit_code": "\(code.rawValue)", "reason": reason]) { $1 })]
+        var actions = [
+            log(level, "exiting", fields.merging(["exit_code": "\(code.rawValue)", "reason": reason]) { $1 })
+        ]
         phase = .done(code)
         if configuration.mode == .run {
             actions.append(.notify(status: "exit \(code.rawValue): \(reason)", ready: false, extendTimeoutUsec: nil))

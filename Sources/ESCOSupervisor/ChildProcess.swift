@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 public import ESCOCore
 import Foundation
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// A child process started with `posix_spawn` in its own process group, supervised like an init system
 /// would (DESIGN.md section 9): clean signal state, scrubbed systemd variables, group-wide termination.

@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 public import ESCOCore
 import Foundation
 public import Logging
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// The I/O loop of `esco-supervise` (DESIGN.md section 9): performs `SupervisorStateMachine`'s actions
 /// and feeds back what happened. One run per instance.
@@ -151,23 +152,25 @@ public final class Supervisor: Sendable {
             guard let probe = dependencies.probes.first(where: { $0.name == name }) else { return }
             run.tasks.append(Task { inbox.yield(.dependencyProbed(name: name, ready: await probe.isReady())) })
         case .sleep(let ms, _):
-            run.tasks.append(Task {
-                do {
-                    try await Task.sleep(for: .milliseconds(ms))
-                    inbox.yield(.slept)
-                } catch {}
-            })
+            run.tasks.append(
+                Task {
+                    do {
+                        try await Task.sleep(for: .milliseconds(ms))
+                        inbox.yield(.slept)
+                    } catch {}
+                })
         case .readState:
             if run.fingerprint == nil { run.fingerprint = await computeFingerprint() }
             let fingerprint = try? run.fingerprint?.get()
             let reader = dependencies.stateReader
-            run.tasks.append(Task {
-                do {
-                    inbox.yield(.stateRead(try await reader.readState(), mountedFingerprint: fingerprint))
-                } catch {
-                    inbox.yield(.stateReadFailed("\(error)"))
-                }
-            })
+            run.tasks.append(
+                Task {
+                    do {
+                        inbox.yield(.stateRead(try await reader.readState(), mountedFingerprint: fingerprint))
+                    } catch {
+                        inbox.yield(.stateReadFailed("\(error)"))
+                    }
+                })
         case .spawnIngest(let force):
             spawn(force: force, run: &run)
         case .forwardSignal(let signal):
@@ -176,13 +179,14 @@ public final class Supervisor: Sendable {
             run.tasks.append(Task { await child.terminate(signal: signal, grace: grace) })
         case .runVerify:
             let verifier = dependencies.verifier
-            run.tasks.append(Task {
-                do {
-                    inbox.yield(.verified(try await verifier.verify()))
-                } catch {
-                    inbox.yield(.verifyFailed("\(error)"))
-                }
-            })
+            run.tasks.append(
+                Task {
+                    do {
+                        inbox.yield(.verified(try await verifier.verify()))
+                    } catch {
+                        inbox.yield(.verifyFailed("\(error)"))
+                    }
+                })
         case .notify(let status, let ready, let extend):
             notifier.notify(status: status, ready: ready, extendTimeoutUsec: extend)
         case .log(let level, let message, let metadata):
@@ -197,7 +201,8 @@ public final class Supervisor: Sendable {
         logger.debug("spawning", metadata: ["phase": "ingest", "argv": "\(command.arguments.joined(separator: " "))"])
         let child: ChildProcess
         do {
-            child = try ChildProcess.spawn(arguments: command.arguments, environment: command.environment, reaper: reaper)
+            child = try ChildProcess.spawn(
+                arguments: command.arguments, environment: command.environment, reaper: reaper)
         } catch {
             run.continuation.yield(.childSpawnFailed(error.description))
             return
@@ -217,11 +222,12 @@ public final class Supervisor: Sendable {
             }
         }
         run.tasks.append(ticker)
-        run.tasks.append(Task {
-            let outcome = await child.wait()
-            ticker.cancel()
-            inbox.yield(.childExited(outcome))
-        })
+        run.tasks.append(
+            Task {
+                let outcome = await child.wait()
+                ticker.cancel()
+                inbox.yield(.childExited(outcome))
+            })
     }
 
     /// Fingerprinting may hash files: keep it off the cooperative pool.

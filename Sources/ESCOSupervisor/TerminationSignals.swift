@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// SIGTERM/SIGINT handling for the supervisor without dying of them: a handler writes the signal number
 /// to a self-pipe (async-signal-safe), and a dedicated thread reads it and calls back.
@@ -37,15 +38,15 @@ public enum TerminationSignals {
         for signal in signals {
             var action = sigaction()
             #if canImport(Glibc)
-            action.__sigaction_handler.sa_handler = { number in
-                var byte = UInt8(truncatingIfNeeded: number)
-                _ = write(TerminationSignals.writeFD, &byte, 1)
-            }
+                action.__sigaction_handler.sa_handler = { number in
+                    var byte = UInt8(truncatingIfNeeded: number)
+                    _ = write(TerminationSignals.writeFD, &byte, 1)
+                }
             #else
-            action.__sigaction_u.__sa_handler = { number in
-                var byte = UInt8(truncatingIfNeeded: number)
-                _ = write(TerminationSignals.writeFD, &byte, 1)
-            }
+                action.__sigaction_u.__sa_handler = { number in
+                    var byte = UInt8(truncatingIfNeeded: number)
+                    _ = write(TerminationSignals.writeFD, &byte, 1)
+                }
             #endif
             action.sa_flags = SA_RESTART
             sigemptyset(&action.sa_mask)

@@ -84,8 +84,9 @@ import Testing
         var machine = Machine(configuration: Self.configuration())
         #expect(
             Self.nonLog(machine.receive(.start, nowMs: 0)) == [
-                .notify(status: "waiting for weaviate at http://weaviate:8080", ready: false,
-                        extendTimeoutUsec: 30_000_000),
+                .notify(
+                    status: "waiting for weaviate at http://weaviate:8080", ready: false,
+                    extendTimeoutUsec: 30_000_000),
                 .probeDependency(name: "weaviate"),
             ]
         )
@@ -125,7 +126,8 @@ import Testing
     @Test func firstFailedProbeLogsWaitingOnce() {
         var machine = Machine(configuration: Self.configuration())
         _ = machine.receive(.start, nowMs: 0)
-        #expect(Self.infoLogs(machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1)) == ["waiting"])
+        #expect(
+            Self.infoLogs(machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1)) == ["waiting"])
     }
 
     @Test func laterFailedProbesLogOnlyAtDebug() {
@@ -152,7 +154,9 @@ import Testing
     @Test func dependencyDeadlineExitsOne() {
         var machine = Machine(configuration: Self.configuration())
         _ = machine.receive(.start, nowMs: 0)
-        #expect(Self.exitCode(machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1_000)) == .tryLater)
+        #expect(
+            Self.exitCode(machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1_000)) == .tryLater
+        )
     }
 
     @Test func dependencyDeadlineNamesTheDependencyAndURL() {
@@ -166,7 +170,8 @@ import Testing
         var machine = Machine(configuration: Self.configuration())
         _ = machine.receive(.start, nowMs: 0)
         _ = machine.receive(.dependencyProbed(name: "weaviate", ready: true), nowMs: 900)
-        #expect(Self.exitCode(machine.receive(.dependencyProbed(name: "vectorizer", ready: false), nowMs: 1_500)) == nil)
+        #expect(
+            Self.exitCode(machine.receive(.dependencyProbed(name: "vectorizer", ready: false), nowMs: 1_500)) == nil)
     }
 
     @Test func probeResultForAnotherDependencyIsIgnored() {
@@ -179,36 +184,51 @@ import Testing
         var machine = Machine(configuration: Self.configuration())
         _ = machine.receive(.start, nowMs: 0)
         _ = machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1)
-        #expect(Self.nonLog(machine.receive(.slept, nowMs: 10_000)).first == .notify(
-            status: "waiting for weaviate at http://weaviate:8080", ready: false, extendTimeoutUsec: 30_000_000))
+        #expect(
+            Self.nonLog(machine.receive(.slept, nowMs: 10_000)).first
+                == .notify(
+                    status: "waiting for weaviate at http://weaviate:8080", ready: false, extendTimeoutUsec: 30_000_000)
+        )
     }
 
     // MARK: state decisions
 
     @Test func completedForTheMountedFingerprintVerifies() {
         var machine = Self.readingState()
-        #expect(Self.nonLog(machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 30)).last == .runVerify)
+        #expect(
+            Self.nonLog(machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 30))
+                .last == .runVerify)
     }
 
     @Test func noStateObjectIngestsWithoutForce() {
         var machine = Self.readingState()
-        #expect(Self.nonLog(machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 30)).last == .spawnIngest(force: false))
+        #expect(
+            Self.nonLog(machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 30)).last
+                == .spawnIngest(force: false))
     }
 
     @Test func failedStateIngestsWithoutForce() {
         var machine = Self.readingState()
         let state = IngestionState(status: .failed, error: "skills: 3 objects failed")
-        #expect(Self.nonLog(machine.receive(.stateRead(state, mountedFingerprint: Self.fingerprint), nowMs: 30)).last == .spawnIngest(force: false))
+        #expect(
+            Self.nonLog(machine.receive(.stateRead(state, mountedFingerprint: Self.fingerprint), nowMs: 30)).last
+                == .spawnIngest(force: false))
     }
 
     @Test func outdatedStateIngestsWithForce() {
         var machine = Self.readingState()
-        #expect(Self.nonLog(machine.receive(.stateRead(Self.completed("old"), mountedFingerprint: Self.fingerprint), nowMs: 30)).last == .spawnIngest(force: true))
+        #expect(
+            Self.nonLog(
+                machine.receive(.stateRead(Self.completed("old"), mountedFingerprint: Self.fingerprint), nowMs: 30)
+            ).last == .spawnIngest(force: true))
     }
 
     @Test func staleLeaseIsTakenOver() {
         var machine = Self.readingState()
-        #expect(Self.nonLog(machine.receive(.stateRead(Self.live(expiresAtMs: 10), mountedFingerprint: Self.fingerprint), nowMs: 30)).last == .spawnIngest(force: false))
+        #expect(
+            Self.nonLog(
+                machine.receive(.stateRead(Self.live(expiresAtMs: 10), mountedFingerprint: Self.fingerprint), nowMs: 30)
+            ).last == .spawnIngest(force: false))
     }
 
     @Test func liveLeaseElsewhereWaits() {
@@ -218,18 +238,26 @@ import Testing
     @Test func liveLeaseStatusShowsHolderAndProgress() {
         var machine = Self.readingState()
         let actions = machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 30)
-        #expect(actions.contains(.notify(status: "waiting for ingestion by host-b:7 5/12 skills 1200/13896", ready: false, extendTimeoutUsec: 30_000_000)))
+        #expect(
+            actions.contains(
+                .notify(
+                    status: "waiting for ingestion by host-b:7 5/12 skills 1200/13896", ready: false,
+                    extendTimeoutUsec: 30_000_000)))
     }
 
     @Test func pollSleepIsWithinThePollCeiling() {
         var machine = Self.readingState()
-        let slept = Self.sleeps(machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 30))
+        let slept = Self.sleeps(
+            machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 30))
         #expect(slept.count == 1 && (1...100).contains(slept[0]))
     }
 
     @Test func pollWakesJustAfterTheLeaseExpires() {
         var machine = Self.readingState()
-        #expect(Self.sleeps(machine.receive(.stateRead(Self.live(expiresAtMs: 31), mountedFingerprint: Self.fingerprint), nowMs: 30)) == [2])
+        #expect(
+            Self.sleeps(
+                machine.receive(.stateRead(Self.live(expiresAtMs: 31), mountedFingerprint: Self.fingerprint), nowMs: 30)
+            ) == [2])
     }
 
     @Test func pollReadsStateAgainAfterSleeping() {
@@ -240,25 +268,35 @@ import Testing
     @Test func holderFinishingLeadsToVerify() {
         var machine = Self.waitingForHolder()
         _ = machine.receive(.slept, nowMs: 200)
-        #expect(Self.nonLog(machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 201)).last == .runVerify)
+        #expect(
+            Self.nonLog(machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 201))
+                .last == .runVerify)
     }
 
     @Test func holderDyingLeadsToTakeOver() {
         var machine = Self.waitingForHolder()
         _ = machine.receive(.slept, nowMs: 200)
-        #expect(Self.nonLog(machine.receive(.stateRead(Self.live(expiresAtMs: 60_000), mountedFingerprint: Self.fingerprint), nowMs: 60_001)).last == .spawnIngest(force: false))
+        #expect(
+            Self.nonLog(
+                machine.receive(
+                    .stateRead(Self.live(expiresAtMs: 60_000), mountedFingerprint: Self.fingerprint), nowMs: 60_001)
+            ).last == .spawnIngest(force: false))
     }
 
     @Test func stillLiveHolderDoesNotLogAgainAtInfo() {
         var machine = Self.waitingForHolder()
         _ = machine.receive(.slept, nowMs: 200)
-        #expect(Self.infoLogs(machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 201)).isEmpty)
+        #expect(
+            Self.infoLogs(machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 201))
+                .isEmpty)
     }
 
     @Test func waitDeadlineExitsOne() {
         var machine = Self.waitingForHolder()
         _ = machine.receive(.slept, nowMs: 5_000)
-        #expect(Self.exitCode(machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 5_030)) == .tryLater)
+        #expect(
+            Self.exitCode(machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 5_030))
+                == .tryLater)
     }
 
     @Test func stateReadFailureRetries() {
@@ -271,159 +309,6 @@ import Testing
         _ = machine.receive(.stateReadFailed("connection refused"), nowMs: 30)
         _ = machine.receive(.slept, nowMs: 500)
         #expect(Self.exitCode(machine.receive(.stateReadFailed("connection refused"), nowMs: 1_030)) == .tryLater)
-    }
-
-    // MARK: ingestion
-
-    @Test func childSpawnFailureExitsTwo() {
-        var machine = Self.ingesting(pid: nil)
-        #expect(Self.exitCode(machine.receive(.childSpawnFailed("no such file"), nowMs: 31)) == .needsIngestionOrFailed)
-    }
-
-    @Test func progressTickUpdatesStatusWithProgress() {
-        var machine = Self.ingesting()
-        #expect(machine.receive(.childProgress(Self.live(holder: "host-a:99")), nowMs: 40) == [
-            .notify(status: "ingesting 5/12 skills 1200/13896", ready: false, extendTimeoutUsec: 30_000_000),
-        ])
-    }
-
-    @Test func childSuccessVerifies() {
-        var machine = Self.ingesting()
-        #expect(Self.nonLog(machine.receive(.childExited(.exited(0)), nowMs: 50)).last == .runVerify)
-    }
-
-    @Test func verifiedAfterIngestSendsReadyThenExitsZero() {
-        var machine = Self.ingesting()
-        _ = machine.receive(.childExited(.exited(0)), nowMs: 50)
-        #expect(Self.nonLog(machine.receive(.verified(Self.okReport), nowMs: 60)) == [
-            .notify(status: "ready: data verified", ready: true, extendTimeoutUsec: nil),
-            .exit(.ready, reason: "data ready: ingested and verified"),
-        ])
-    }
-
-    @Test func failedVerifyAfterIngestExitsTwo() {
-        var machine = Self.ingesting()
-        _ = machine.receive(.childExited(.exited(0)), nowMs: 50)
-        #expect(Self.exitCode(machine.receive(.verified(Self.badReport), nowMs: 60)) == .needsIngestionOrFailed)
-    }
-
-    @Test func failedExitNeverSendsReady() {
-        var machine = Self.ingesting()
-        _ = machine.receive(.childExited(.exited(0)), nowMs: 50)
-        let readies = machine.receive(.verified(Self.badReport), nowMs: 60).filter {
-            if case .notify(_, true, _) = $0 { true } else { false }
-        }
-        #expect(readies.isEmpty)
-    }
-
-    @Test func childFailureReadsStateAgain() {
-        var machine = Self.ingesting()
-        #expect(Self.nonLog(machine.receive(.childExited(.exited(2)), nowMs: 50)) == [.readState])
-    }
-
-    @Test func childFailureWithOwnStaleLeaseExitsTwo() {
-        var machine = Self.ingesting()
-        _ = machine.receive(.childExited(.signaled(9)), nowMs: 50)
-        let state = IngestionState(status: .failed, holder: "host-a:99", error: "boom")
-        #expect(Self.exitCode(machine.receive(.stateRead(state, mountedFingerprint: Self.fingerprint), nowMs: 51)) == .needsIngestionOrFailed)
-    }
-
-    @Test func childFailureWithOwnLiveLeaseDoesNotWait() {
-        var machine = Self.ingesting()
-        _ = machine.receive(.childExited(.signaled(9)), nowMs: 50)
-        #expect(Self.exitCode(machine.receive(.stateRead(Self.live(holder: "host-a:99"), mountedFingerprint: Self.fingerprint), nowMs: 51)) == .needsIngestionOrFailed)
-    }
-
-    @Test func childFailureWithLiveLeaseElsewhereWaits() {
-        var machine = Self.ingesting()
-        _ = machine.receive(.childExited(.exited(1)), nowMs: 50)
-        _ = machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 51)
-        #expect(machine.phaseName == "wait-holder")
-    }
-
-    @Test func childKilledBySignalIsReportedAsSuch() {
-        var machine = Self.ingesting()
-        _ = machine.receive(.childExited(.signaled(9)), nowMs: 50)
-        let reason = Self.exitReason(machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 51))
-        #expect(reason.hasPrefix("ingestion killed by signal 9 (SIGKILL)"))
-    }
-
-    @Test func childConfigErrorPassesThrough() {
-        var machine = Self.ingesting()
-        _ = machine.receive(.childExited(.exited(78)), nowMs: 50)
-        #expect(Self.exitCode(machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 51)) == .configuration)
-    }
-
-    @Test func ingestRunsAreCapped() {
-        var configuration = Self.configuration()
-        configuration.maxIngestRuns = 1
-        var machine = Machine(configuration: configuration)
-        _ = machine.receive(.start, nowMs: 0)
-        _ = machine.receive(.dependencyProbed(name: "weaviate", ready: true), nowMs: 1)
-        _ = machine.receive(.dependencyProbed(name: "vectorizer", ready: true), nowMs: 2)
-        _ = machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 3)
-        _ = machine.receive(.verified(Self.badReport), nowMs: 4)
-        _ = machine.receive(.childSpawned(pid: 5), nowMs: 5)
-        _ = machine.receive(.childExited(.exited(1)), nowMs: 6)
-        _ = machine.receive(.stateRead(Self.live(expiresAtMs: 7), mountedFingerprint: Self.fingerprint), nowMs: 6)
-        _ = machine.receive(.slept, nowMs: 8)
-        #expect(Self.exitCode(machine.receive(.stateRead(Self.live(expiresAtMs: 7), mountedFingerprint: Self.fingerprint), nowMs: 8)) == .needsIngestionOrFailed)
-    }
-
-    // MARK: warm path
-
-    @Test func warmVerifiedExitsZeroWithReady() {
-        var machine = Self.readingState()
-        _ = machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 30)
-        #expect(Self.exitCode(machine.receive(.verified(Self.okReport), nowMs: 40)) == .ready)
-    }
-
-    @Test func warmVerifyFailureReingestsWithForce() {
-        var machine = Self.readingState()
-        _ = machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 30)
-        #expect(Self.nonLog(machine.receive(.verified(Self.badReport), nowMs: 40)).last == .spawnIngest(force: true))
-    }
-
-    @Test func verifyErrorExitsOne() {
-        var machine = Self.readingState()
-        _ = machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 30)
-        #expect(Self.exitCode(machine.receive(.verifyFailed("timeout"), nowMs: 40)) == .tryLater)
-    }
-
-    // MARK: termination
-
-    @Test func terminationWhileIngestingForwardsTheSignal() {
-        var machine = Self.ingesting()
-        #expect(Self.nonLog(machine.receive(.terminationRequested(signal: 15), nowMs: 40)) == [.forwardSignal(15)])
-    }
-
-    @Test func terminationBeforeTheChildIsSpawnedIsForwardedOnSpawn() {
-        var machine = Self.ingesting(pid: nil)
-        _ = machine.receive(.terminationRequested(signal: 15), nowMs: 40)
-        #expect(Self.nonLog(machine.receive(.childSpawned(pid: 9), nowMs: 41)) == [.forwardSignal(15)])
-    }
-
-    @Test func interruptedChildExitsWithItsMappedCodeWithoutReadingState() {
-        var machine = Self.ingesting()
-        _ = machine.receive(.terminationRequested(signal: 15), nowMs: 40)
-        #expect(Self.exitCode(machine.receive(.childExited(.signaled(15)), nowMs: 41)) == .needsIngestionOrFailed)
-    }
-
-    @Test func interruptedChildThatFinishedIsStillVerified() {
-        var machine = Self.ingesting()
-        _ = machine.receive(.terminationRequested(signal: 15), nowMs: 40)
-        #expect(Self.nonLog(machine.receive(.childExited(.exited(0)), nowMs: 41)).last == .runVerify)
-    }
-
-    @Test func terminationWhileWaitingExitsOne() {
-        var machine = Self.waitingForHolder()
-        #expect(Self.exitCode(machine.receive(.terminationRequested(signal: 2), nowMs: 40)) == .tryLater)
-    }
-
-    @Test func terminationAfterDoneDoesNothing() {
-        var machine = Self.waitingForHolder()
-        _ = machine.receive(.terminationRequested(signal: 2), nowMs: 40)
-        #expect(machine.receive(.terminationRequested(signal: 2), nowMs: 41).isEmpty)
     }
 
     // MARK: status and verify modes
@@ -441,8 +326,12 @@ import Testing
 
     @Test func statusCompletedIsZero() { #expect(Self.exitCode(Self.status(Self.completed())) == .ready) }
     @Test func statusLiveIsOne() { #expect(Self.exitCode(Self.status(Self.live())) == .tryLater) }
-    @Test func statusStaleIsTwo() { #expect(Self.exitCode(Self.status(Self.live(expiresAtMs: 1))) == .needsIngestionOrFailed) }
-    @Test func statusOutdatedIsTwo() { #expect(Self.exitCode(Self.status(Self.completed("old"))) == .needsIngestionOrFailed) }
+    @Test func statusStaleIsTwo() {
+        #expect(Self.exitCode(Self.status(Self.live(expiresAtMs: 1))) == .needsIngestionOrFailed)
+    }
+    @Test func statusOutdatedIsTwo() {
+        #expect(Self.exitCode(Self.status(Self.completed("old"))) == .needsIngestionOrFailed)
+    }
     @Test func statusNoStateIsTwo() { #expect(Self.exitCode(Self.status(nil)) == .needsIngestionOrFailed) }
     @Test func statusNeverNotifies() {
         #expect(!Self.status(Self.completed()).contains { if case .notify = $0 { true } else { false } })
@@ -474,8 +363,9 @@ import Testing
     // MARK: backoff
 
     @Test func backoffCeilingDoublesUpToTheMax() {
-        #expect((0..<7).map { SupervisorBackoff.ceilingMs(attempt: $0, initialMs: 250, maxMs: 5_000) }
-            == [250, 500, 1_000, 2_000, 4_000, 5_000, 5_000])
+        #expect(
+            (0..<7).map { SupervisorBackoff.ceilingMs(attempt: $0, initialMs: 250, maxMs: 5_000) }
+                == [250, 500, 1_000, 2_000, 4_000, 5_000, 5_000])
     }
 
     @Test func backoffCeilingDoesNotOverflow() {

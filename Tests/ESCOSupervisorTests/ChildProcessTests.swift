@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ESCOCore
 import Foundation
 import TestSupport
 import Testing
 
 @testable import ESCOSupervisor
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Real processes: exit codes, signals, process groups, environment and signal state of the child.
 @Suite(.serialized) struct ChildProcessTests {
@@ -95,7 +96,8 @@ import Testing
         sigaddset(&block, SIGTERM)
         var previous = sigset_t()
         pthread_sigmask(SIG_BLOCK, &block, &previous)
-        let child = try spawn("trap 'echo > \(directory)/got-term; exit 143' TERM\necho > \(directory)/armed\nsleep 10 & wait")
+        let child = try spawn(
+            "trap 'echo > \(directory)/got-term; exit 143' TERM\necho > \(directory)/armed\nsleep 10 & wait")
         pthread_sigmask(SIG_SETMASK, &previous, nil)
         #expect(await waitUntil { exists("armed") })
         _ = await child.terminate(grace: .seconds(5))

@@ -102,7 +102,8 @@ final class RecordingLog: Sendable {
 
     func logger(level: Logger.Level = .info) -> Logger {
         Logger(label: "esco-supervise") { _ in
-            SupervisorLogHandler(format: .human, logLevel: level, write: { line in self.lines.withLock { $0.append(line) } })
+            SupervisorLogHandler(
+                format: .human, logLevel: level, write: { line in self.lines.withLock { $0.append(line) } })
         }
     }
 }

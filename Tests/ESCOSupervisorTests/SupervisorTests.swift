@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ESCOCore
 import ESCOSupervisor
 import Foundation
 import TestSupport
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The I/O loop with protocol fakes, a real child process and (for the cold path) a real notify socket.
 /// Serialized: it sets NOTIFY_SOCKET and spawns processes.
@@ -26,9 +27,10 @@ import Testing
     }
 
     static func live(expiresAtMs: Int64) -> IngestionState {
-        IngestionState(status: .inProgress, runId: "r2", holder: "other:7", leaseExpiresAtMs: expiresAtMs,
-                       step: "skills", stepIndex: 5, stepCount: 12, itemsDone: 1200, itemsTotal: 13896,
-                       fingerprint: "fp-1")
+        IngestionState(
+            status: .inProgress, runId: "r2", holder: "other:7", leaseExpiresAtMs: expiresAtMs,
+            step: "skills", stepIndex: 5, stepCount: 12, itemsDone: 1200, itemsTotal: 13896,
+            fingerprint: "fp-1")
     }
 
     func script(_ body: String) throws -> ArgvIngestLauncher {
@@ -58,18 +60,21 @@ import Testing
         let launcher = try script("echo > \(directory)/ingested; exit 0")
         let verifier = RecordingVerifier()
         let (outcome, datagrams) = try await withNotifySocket { socket in
-            let outcome = await supervisor(reader: InMemoryStateReader([nil]), verifier: verifier,
-                                           launcher: launcher, notifier: SystemdNotifier()).run()
+            let outcome = await supervisor(
+                reader: InMemoryStateReader([nil]), verifier: verifier,
+                launcher: launcher, notifier: SystemdNotifier()
+            ).run()
             return (outcome, socket.drain())
         }
         #expect(outcome.exit == .ready && exists("ingested") && verifier.callCount == 1)
-        #expect(datagrams == [
-            "STATUS=waiting for weaviate at http://127.0.0.1:1/ready\nEXTEND_TIMEOUT_USEC=30000000",
-            "STATUS=reading ingestion state\nEXTEND_TIMEOUT_USEC=30000000",
-            "STATUS=ingesting\nEXTEND_TIMEOUT_USEC=30000000",
-            "STATUS=verifying\nEXTEND_TIMEOUT_USEC=30000000",
-            "STATUS=ready: data verified\nREADY=1",
-        ])
+        #expect(
+            datagrams == [
+                "STATUS=waiting for weaviate at http://127.0.0.1:1/ready\nEXTEND_TIMEOUT_USEC=30000000",
+                "STATUS=reading ingestion state\nEXTEND_TIMEOUT_USEC=30000000",
+                "STATUS=ingesting\nEXTEND_TIMEOUT_USEC=30000000",
+                "STATUS=verifying\nEXTEND_TIMEOUT_USEC=30000000",
+                "STATUS=ready: data verified\nREADY=1",
+            ])
     }
 
     @Test func warmPathVerifiesWithoutSpawning() async throws {
@@ -80,8 +85,10 @@ import Testing
 
     @Test func failedVerifyAfterIngestExitsTwoWithoutReady() async throws {
         let notifier = RecordingNotifier()
-        let outcome = await supervisor(reader: InMemoryStateReader([nil]), verifier: RecordingVerifier(ok: false),
-                                       launcher: try script("exit 0"), notifier: notifier).run()
+        let outcome = await supervisor(
+            reader: InMemoryStateReader([nil]), verifier: RecordingVerifier(ok: false),
+            launcher: try script("exit 0"), notifier: notifier
+        ).run()
         #expect(outcome.exit == .needsIngestionOrFailed && !notifier.messages.all.contains { $0.contains("READY=1") })
     }
 
@@ -110,17 +117,23 @@ import Testing
 
     @Test func dependencyNeverReadyExitsOneNamingItAndItsURL() async throws {
         let probe = InMemoryProbe(name: "vectorizer", url: "http://t2v.invalid:8080/.well-known/ready", readyAfter: nil)
-        let outcome = await supervisor(probes: [probe], reader: InMemoryStateReader([nil]), launcher: try script("exit 0")).run()
-        #expect(outcome.exit == .tryLater
-            && outcome.reason.hasPrefix("vectorizer at http://t2v.invalid:8080/.well-known/ready was not ready"))
+        let outcome = await supervisor(
+            probes: [probe], reader: InMemoryStateReader([nil]), launcher: try script("exit 0")
+        ).run()
+        #expect(
+            outcome.exit == .tryLater
+                && outcome.reason.hasPrefix("vectorizer at http://t2v.invalid:8080/.well-known/ready was not ready"))
     }
 
     @Test func dependencyWaitLogsOneLinePerStateChange() async throws {
         let probe = InMemoryProbe(name: "weaviate", readyAfter: 4)
-        _ = await supervisor(probes: [probe], reader: InMemoryStateReader([Self.completed()]), launcher: try script("exit 0")).run()
+        _ = await supervisor(
+            probes: [probe], reader: InMemoryStateReader([Self.completed()]), launcher: try script("exit 0")
+        ).run()
         let lines = log.all.filter { $0.contains("dependency=weaviate") }
-        #expect(probe.attemptCount == 5 && lines.count == 2
-            && lines[0].hasSuffix(" waiting") && lines[1].contains(" ready"))
+        #expect(
+            probe.attemptCount == 5 && lines.count == 2
+                && lines[0].hasSuffix(" waiting") && lines[1].contains(" ready"))
     }
 
     @Test func childFailureExitsTwo() async throws {
@@ -150,8 +163,9 @@ import Testing
         let probe = InMemoryProbe(name: "weaviate", readyAfter: nil)
         var settings = Self.fastSettings
         settings.dependencyDeadline = .seconds(30)
-        let supervisor = supervisor(probes: [probe], reader: InMemoryStateReader([nil]), launcher: try script("exit 0"),
-                                    settings: settings)
+        let supervisor = supervisor(
+            probes: [probe], reader: InMemoryStateReader([nil]), launcher: try script("exit 0"),
+            settings: settings)
         async let outcome = supervisor.run()
         #expect(await waitUntil { probe.attemptCount >= 2 })
         supervisor.requestTermination(signal: SIGINT)
@@ -161,24 +175,31 @@ import Testing
     @Test func statusModeReadsOnceWithoutSpawningOrVerifying() async throws {
         let verifier = RecordingVerifier()
         let reader = InMemoryStateReader([Self.live(expiresAtMs: Supervisor.epochMilliseconds() + 60_000)])
-        let outcome = await supervisor(mode: .status, reader: reader, verifier: verifier, launcher: try script("exit 0")).run()
+        let outcome = await supervisor(
+            mode: .status, reader: reader, verifier: verifier, launcher: try script("exit 0")
+        ).run()
         #expect(outcome.exit == .tryLater && reader.readCount == 1 && verifier.callCount == 0)
     }
 
     @Test func statusModeOutdatedIsTwo() async throws {
-        let outcome = await supervisor(mode: .status, reader: InMemoryStateReader([Self.completed("old")]),
-                                       launcher: try script("exit 0")).run()
+        let outcome = await supervisor(
+            mode: .status, reader: InMemoryStateReader([Self.completed("old")]),
+            launcher: try script("exit 0")
+        ).run()
         #expect(outcome.exit == .needsIngestionOrFailed && outcome.reason.hasPrefix("outdated"))
     }
 
     @Test func statusModeUnreadableStateIsOne() async throws {
-        let outcome = await supervisor(mode: .status, reader: FailingStateReader(), launcher: try script("exit 0")).run()
+        let outcome = await supervisor(mode: .status, reader: FailingStateReader(), launcher: try script("exit 0"))
+            .run()
         #expect(outcome.exit == .tryLater && outcome.reason.contains("connection refused"))
     }
 
     @Test func verifyModeReturnsTheReport() async throws {
-        let outcome = await supervisor(mode: .verify, reader: FailingStateReader(), verifier: RecordingVerifier(ok: false),
-                                       launcher: try script("exit 0")).run()
+        let outcome = await supervisor(
+            mode: .verify, reader: FailingStateReader(), verifier: RecordingVerifier(ok: false),
+            launcher: try script("exit 0")
+        ).run()
         #expect(outcome.exit == .needsIngestionOrFailed && outcome.report?.checks.count == 2)
     }
 }

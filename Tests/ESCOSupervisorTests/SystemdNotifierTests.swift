@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ESCOSupervisor
 import TestSupport
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Real datagrams on a real AF_UNIX socket. Serialized: NOTIFY_SOCKET is process-wide.
 @Suite(.serialized) struct SystemdNotifierTests {
@@ -14,10 +15,11 @@ import Testing
             notifier.notify(status: "ready: data verified", ready: true, extendTimeoutUsec: nil)
             return socket.drain()
         }
-        #expect(received == [
-            "STATUS=ingesting 5/12 skills 1200/13896\nEXTEND_TIMEOUT_USEC=30000000",
-            "STATUS=ready: data verified\nREADY=1",
-        ])
+        #expect(
+            received == [
+                "STATUS=ingesting 5/12 skills 1200/13896\nEXTEND_TIMEOUT_USEC=30000000",
+                "STATUS=ready: data verified\nREADY=1",
+            ])
     }
 
     @Test func silentWithoutNotifySocket() async throws {
@@ -30,6 +32,7 @@ import Testing
     }
 
     @Test func statusIsKeptOnOneLine() {
-        #expect(SystemdNotifier.message(status: "a\nREADY=1", ready: false, extendTimeoutUsec: nil) == "STATUS=a READY=1")
+        #expect(
+            SystemdNotifier.message(status: "a\nREADY=1", ready: false, extendTimeoutUsec: nil) == "STATUS=a READY=1")
     }
 }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ESCOSupervisor
 import Synchronization
 import TestSupport
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The real signal plumbing (handler → self-pipe → thread), on SIGUSR2 so the test process's own
 /// SIGTERM/SIGINT behaviour is untouched.
