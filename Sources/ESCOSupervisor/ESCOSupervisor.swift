@@ -1,1 +1,0 @@
-// Module ESCOSupervisor: see DESIGN.md section 3.

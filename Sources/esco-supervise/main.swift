@@ -1,1 +1,0 @@
-print("esco-supervise: not built yet")

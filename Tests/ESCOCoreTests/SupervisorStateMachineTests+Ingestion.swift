@@ -1,0 +1,172 @@
+import Testing
+
+@testable import ESCOCore
+
+/// Ingestion, warm-path and termination transitions (helpers in SupervisorStateMachineTests.swift).
+extension SupervisorStateMachineTests {
+    // MARK: ingestion
+
+    @Test func childSpawnFailureExitsTwo() {
+        var machine = Self.ingesting(pid: nil)
+        #expect(Self.exitCode(machine.receive(.childSpawnFailed("no such file"), nowMs: 31)) == .needsIngestionOrFailed)
+    }
+
+    @Test func progressTickUpdatesStatusWithProgress() {
+        var machine = Self.ingesting()
+        #expect(
+            machine.receive(.childProgress(Self.live(holder: "host-a:99")), nowMs: 40) == [
+                .notify(status: "ingesting 5/12 skills 1200/13896", ready: false, extendTimeoutUsec: 30_000_000)
+            ])
+    }
+
+    @Test func childSuccessVerifies() {
+        var machine = Self.ingesting()
+        #expect(Self.nonLog(machine.receive(.childExited(.exited(0)), nowMs: 50)).last == .runVerify)
+    }
+
+    @Test func verifiedAfterIngestSendsReadyThenExitsZero() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.childExited(.exited(0)), nowMs: 50)
+        #expect(
+            Self.nonLog(machine.receive(.verified(Self.okReport), nowMs: 60)) == [
+                .notify(status: "ready: data verified", ready: true, extendTimeoutUsec: nil),
+                .exit(.ready, reason: "data ready: ingested and verified"),
+            ])
+    }
+
+    @Test func failedVerifyAfterIngestExitsTwo() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.childExited(.exited(0)), nowMs: 50)
+        #expect(Self.exitCode(machine.receive(.verified(Self.badReport), nowMs: 60)) == .needsIngestionOrFailed)
+    }
+
+    @Test func failedExitNeverSendsReady() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.childExited(.exited(0)), nowMs: 50)
+        let readies = machine.receive(.verified(Self.badReport), nowMs: 60).filter {
+            if case .notify(_, true, _) = $0 { true } else { false }
+        }
+        #expect(readies.isEmpty)
+    }
+
+    @Test func childFailureReadsStateAgain() {
+        var machine = Self.ingesting()
+        #expect(Self.nonLog(machine.receive(.childExited(.exited(2)), nowMs: 50)) == [.readState])
+    }
+
+    @Test func childFailureWithOwnStaleLeaseExitsTwo() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.childExited(.signaled(9)), nowMs: 50)
+        let state = IngestionState(status: .failed, holder: "host-a:99", error: "boom")
+        #expect(
+            Self.exitCode(machine.receive(.stateRead(state, mountedFingerprint: Self.fingerprint), nowMs: 51))
+                == .needsIngestionOrFailed)
+    }
+
+    @Test func childFailureWithOwnLiveLeaseDoesNotWait() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.childExited(.signaled(9)), nowMs: 50)
+        #expect(
+            Self.exitCode(
+                machine.receive(
+                    .stateRead(Self.live(holder: "host-a:99"), mountedFingerprint: Self.fingerprint), nowMs: 51))
+                == .needsIngestionOrFailed)
+    }
+
+    @Test func childFailureWithLiveLeaseElsewhereWaits() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.childExited(.exited(1)), nowMs: 50)
+        _ = machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 51)
+        #expect(machine.phaseName == "wait-holder")
+    }
+
+    @Test func childKilledBySignalIsReportedAsSuch() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.childExited(.signaled(9)), nowMs: 50)
+        let reason = Self.exitReason(machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 51))
+        #expect(reason.hasPrefix("ingestion killed by signal 9 (SIGKILL)"))
+    }
+
+    @Test func childConfigErrorPassesThrough() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.childExited(.exited(78)), nowMs: 50)
+        #expect(
+            Self.exitCode(machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 51))
+                == .configuration)
+    }
+
+    @Test func ingestRunsAreCapped() {
+        var configuration = Self.configuration()
+        configuration.maxIngestRuns = 1
+        var machine = Machine(configuration: configuration)
+        _ = machine.receive(.start, nowMs: 0)
+        _ = machine.receive(.dependencyProbed(name: "weaviate", ready: true), nowMs: 1)
+        _ = machine.receive(.dependencyProbed(name: "vectorizer", ready: true), nowMs: 2)
+        _ = machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 3)
+        _ = machine.receive(.verified(Self.badReport), nowMs: 4)
+        _ = machine.receive(.childSpawned(pid: 5), nowMs: 5)
+        _ = machine.receive(.childExited(.exited(1)), nowMs: 6)
+        _ = machine.receive(.stateRead(Self.live(expiresAtMs: 7), mountedFingerprint: Self.fingerprint), nowMs: 6)
+        _ = machine.receive(.slept, nowMs: 8)
+        #expect(
+            Self.exitCode(
+                machine.receive(.stateRead(Self.live(expiresAtMs: 7), mountedFingerprint: Self.fingerprint), nowMs: 8))
+                == .needsIngestionOrFailed)
+    }
+
+    // MARK: warm path
+
+    @Test func warmVerifiedExitsZeroWithReady() {
+        var machine = Self.readingState()
+        _ = machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 30)
+        #expect(Self.exitCode(machine.receive(.verified(Self.okReport), nowMs: 40)) == .ready)
+    }
+
+    @Test func warmVerifyFailureReingestsWithForce() {
+        var machine = Self.readingState()
+        _ = machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 30)
+        #expect(Self.nonLog(machine.receive(.verified(Self.badReport), nowMs: 40)).last == .spawnIngest(force: true))
+    }
+
+    @Test func verifyErrorExitsOne() {
+        var machine = Self.readingState()
+        _ = machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 30)
+        #expect(Self.exitCode(machine.receive(.verifyFailed("timeout"), nowMs: 40)) == .tryLater)
+    }
+
+    // MARK: termination
+
+    @Test func terminationWhileIngestingForwardsTheSignal() {
+        var machine = Self.ingesting()
+        #expect(Self.nonLog(machine.receive(.terminationRequested(signal: 15), nowMs: 40)) == [.forwardSignal(15)])
+    }
+
+    @Test func terminationBeforeTheChildIsSpawnedIsForwardedOnSpawn() {
+        var machine = Self.ingesting(pid: nil)
+        _ = machine.receive(.terminationRequested(signal: 15), nowMs: 40)
+        #expect(Self.nonLog(machine.receive(.childSpawned(pid: 9), nowMs: 41)) == [.forwardSignal(15)])
+    }
+
+    @Test func interruptedChildExitsWithItsMappedCodeWithoutReadingState() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.terminationRequested(signal: 15), nowMs: 40)
+        #expect(Self.exitCode(machine.receive(.childExited(.signaled(15)), nowMs: 41)) == .needsIngestionOrFailed)
+    }
+
+    @Test func interruptedChildThatFinishedIsStillVerified() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.terminationRequested(signal: 15), nowMs: 40)
+        #expect(Self.nonLog(machine.receive(.childExited(.exited(0)), nowMs: 41)).last == .runVerify)
+    }
+
+    @Test func terminationWhileWaitingExitsOne() {
+        var machine = Self.waitingForHolder()
+        #expect(Self.exitCode(machine.receive(.terminationRequested(signal: 2), nowMs: 40)) == .tryLater)
+    }
+
+    @Test func terminationAfterDoneDoesNothing() {
+        var machine = Self.waitingForHolder()
+        _ = machine.receive(.terminationRequested(signal: 2), nowMs: 40)
+        #expect(machine.receive(.terminationRequested(signal: 2), nowMs: 41).isEmpty)
+    }
+}

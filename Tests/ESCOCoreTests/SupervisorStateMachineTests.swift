@@ -1,0 +1,383 @@
+import Testing
+
+@testable import ESCOCore
+
+/// Event-by-event tests of the supervisor's decisions (DESIGN.md section 9). One expectation each.
+@Suite struct SupervisorStateMachineTests {
+    typealias Machine = SupervisorStateMachine
+
+    static let weaviate = Machine.Dependency(name: "weaviate", url: "http://weaviate:8080")
+    static let vectorizer = Machine.Dependency(name: "vectorizer", url: "http://t2v:8080")
+    static let fingerprint = "fp-1"
+
+    static func configuration(_ mode: Machine.Mode = .run) -> Machine.Configuration {
+        Machine.Configuration(
+            mode: mode, dependencies: [weaviate, vectorizer], dependencyDeadlineMs: 1_000, waitDeadlineMs: 5_000,
+            backoffInitialMs: 250, backoffMaxMs: 5_000, pollInitialMs: 100, pollMaxMs: 1_000,
+            heartbeatIntervalMs: 10_000, hostname: "host-a", maxIngestRuns: 3, jitterSeed: 42
+        )
+    }
+
+    static func completed(_ fingerprint: String = fingerprint) -> IngestionState {
+        IngestionState(status: .completed, runId: "r1", holder: "host-b:7", fingerprint: fingerprint)
+    }
+
+    static func live(holder: String = "host-b:7", expiresAtMs: Int64 = 60_000) -> IngestionState {
+        IngestionState(
+            status: .inProgress, runId: "r2", holder: holder, leaseExpiresAtMs: expiresAtMs, step: "skills",
+            stepIndex: 5, stepCount: 12, itemsDone: 1200, itemsTotal: 13896, fingerprint: fingerprint
+        )
+    }
+
+    static let okReport = VerificationReport(checks: [.init(name: "counts.Skill", ok: true)])
+    static let badReport = VerificationReport(checks: [.init(name: "counts.Skill", ok: false, detail: "3 of 5")])
+
+    /// A run-mode machine past both dependencies, waiting for its first state read.
+    static func readingState() -> Machine {
+        var machine = Machine(configuration: configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        _ = machine.receive(.dependencyProbed(name: "weaviate", ready: true), nowMs: 10)
+        _ = machine.receive(.dependencyProbed(name: "vectorizer", ready: true), nowMs: 20)
+        return machine
+    }
+
+    static func ingesting(pid: Int32? = 99) -> Machine {
+        var machine = readingState()
+        _ = machine.receive(.stateRead(nil, mountedFingerprint: fingerprint), nowMs: 30)
+        if let pid { _ = machine.receive(.childSpawned(pid: pid), nowMs: 31) }
+        return machine
+    }
+
+    static func waitingForHolder() -> Machine {
+        var machine = readingState()
+        _ = machine.receive(.stateRead(live(), mountedFingerprint: fingerprint), nowMs: 30)
+        return machine
+    }
+
+    static func nonLog(_ actions: [Machine.Action]) -> [Machine.Action] {
+        actions.filter { if case .log = $0 { false } else { true } }
+    }
+
+    static func exitCode(_ actions: [Machine.Action]) -> ESCOExit? {
+        for case .exit(let code, _) in actions { return code }
+        return nil
+    }
+
+    static func exitReason(_ actions: [Machine.Action]) -> String {
+        for case .exit(_, let reason) in actions { return reason }
+        return ""
+    }
+
+    static func sleeps(_ actions: [Machine.Action]) -> [Int64] {
+        actions.compactMap { if case .sleep(let ms, _) = $0 { ms } else { nil } }
+    }
+
+    static func infoLogs(_ actions: [Machine.Action]) -> [String] {
+        actions.compactMap {
+            if case .log(let level, let message, _) = $0, level != .debug { message } else { nil }
+        }
+    }
+
+    // MARK: start and dependencies
+
+    @Test func startProbesTheFirstDependencyWithAStatus() {
+        var machine = Machine(configuration: Self.configuration())
+        #expect(
+            Self.nonLog(machine.receive(.start, nowMs: 0)) == [
+                .notify(
+                    status: "waiting for weaviate at http://weaviate:8080", ready: false,
+                    extendTimeoutUsec: 30_000_000),
+                .probeDependency(name: "weaviate"),
+            ]
+        )
+    }
+
+    @Test func readyDependencyMovesToTheNext() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        let actions = machine.receive(.dependencyProbed(name: "weaviate", ready: true), nowMs: 5)
+        #expect(Self.nonLog(actions).last == .probeDependency(name: "vectorizer"))
+    }
+
+    @Test func readyDependencyLogsOneReadyLine() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        #expect(Self.infoLogs(machine.receive(.dependencyProbed(name: "weaviate", ready: true), nowMs: 5)) == ["ready"])
+    }
+
+    @Test func lastReadyDependencyReadsState() {
+        #expect(Self.readingState().phaseName == "read-state")
+    }
+
+    @Test func noDependenciesReadsStateAtOnce() {
+        var configuration = Self.configuration()
+        configuration.dependencies = []
+        var machine = Machine(configuration: configuration)
+        #expect(Self.nonLog(machine.receive(.start, nowMs: 0)).last == .readState)
+    }
+
+    @Test func unreadyDependencySleepsWithinTheFirstBackoffCeiling() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        let slept = Self.sleeps(machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1))
+        #expect(slept.count == 1 && (1...250).contains(slept[0]))
+    }
+
+    @Test func firstFailedProbeLogsWaitingOnce() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        #expect(
+            Self.infoLogs(machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1)) == ["waiting"])
+    }
+
+    @Test func laterFailedProbesLogOnlyAtDebug() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        _ = machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1)
+        _ = machine.receive(.slept, nowMs: 100)
+        #expect(Self.infoLogs(machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 101)).isEmpty)
+    }
+
+    @Test func sleptProbesAgain() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        _ = machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1)
+        #expect(Self.nonLog(machine.receive(.slept, nowMs: 100)) == [.probeDependency(name: "weaviate")])
+    }
+
+    @Test func sleepNeverPassesTheDeadline() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        #expect(Self.sleeps(machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 999)) == [1])
+    }
+
+    @Test func dependencyDeadlineExitsOne() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        #expect(
+            Self.exitCode(machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1_000)) == .tryLater
+        )
+    }
+
+    @Test func dependencyDeadlineNamesTheDependencyAndURL() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        let reason = Self.exitReason(machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1_000))
+        #expect(reason.hasPrefix("weaviate at http://weaviate:8080 was not ready after 1 s"))
+    }
+
+    @Test func secondDependencyGetsItsOwnDeadline() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        _ = machine.receive(.dependencyProbed(name: "weaviate", ready: true), nowMs: 900)
+        #expect(
+            Self.exitCode(machine.receive(.dependencyProbed(name: "vectorizer", ready: false), nowMs: 1_500)) == nil)
+    }
+
+    @Test func probeResultForAnotherDependencyIsIgnored() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        #expect(Self.nonLog(machine.receive(.dependencyProbed(name: "vectorizer", ready: true), nowMs: 1)).isEmpty)
+    }
+
+    @Test func heartbeatIsRepeatedWhenDueWhileWaiting() {
+        var machine = Machine(configuration: Self.configuration())
+        _ = machine.receive(.start, nowMs: 0)
+        _ = machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1)
+        #expect(
+            Self.nonLog(machine.receive(.slept, nowMs: 10_000)).first
+                == .notify(
+                    status: "waiting for weaviate at http://weaviate:8080", ready: false, extendTimeoutUsec: 30_000_000)
+        )
+    }
+
+    // MARK: state decisions
+
+    @Test func completedForTheMountedFingerprintVerifies() {
+        var machine = Self.readingState()
+        #expect(
+            Self.nonLog(machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 30))
+                .last == .runVerify)
+    }
+
+    @Test func noStateObjectIngestsWithoutForce() {
+        var machine = Self.readingState()
+        #expect(
+            Self.nonLog(machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 30)).last
+                == .spawnIngest(force: false))
+    }
+
+    @Test func failedStateIngestsWithoutForce() {
+        var machine = Self.readingState()
+        let state = IngestionState(status: .failed, error: "skills: 3 objects failed")
+        #expect(
+            Self.nonLog(machine.receive(.stateRead(state, mountedFingerprint: Self.fingerprint), nowMs: 30)).last
+                == .spawnIngest(force: false))
+    }
+
+    @Test func outdatedStateIngestsWithForce() {
+        var machine = Self.readingState()
+        #expect(
+            Self.nonLog(
+                machine.receive(.stateRead(Self.completed("old"), mountedFingerprint: Self.fingerprint), nowMs: 30)
+            ).last == .spawnIngest(force: true))
+    }
+
+    @Test func staleLeaseIsTakenOver() {
+        var machine = Self.readingState()
+        #expect(
+            Self.nonLog(
+                machine.receive(.stateRead(Self.live(expiresAtMs: 10), mountedFingerprint: Self.fingerprint), nowMs: 30)
+            ).last == .spawnIngest(force: false))
+    }
+
+    @Test func liveLeaseElsewhereWaits() {
+        #expect(Self.waitingForHolder().phaseName == "wait-holder")
+    }
+
+    @Test func liveLeaseStatusShowsHolderAndProgress() {
+        var machine = Self.readingState()
+        let actions = machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 30)
+        #expect(
+            actions.contains(
+                .notify(
+                    status: "waiting for ingestion by host-b:7 5/12 skills 1200/13896", ready: false,
+                    extendTimeoutUsec: 30_000_000)))
+    }
+
+    @Test func pollSleepIsWithinThePollCeiling() {
+        var machine = Self.readingState()
+        let slept = Self.sleeps(
+            machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 30))
+        #expect(slept.count == 1 && (1...100).contains(slept[0]))
+    }
+
+    @Test func pollWakesJustAfterTheLeaseExpires() {
+        var machine = Self.readingState()
+        #expect(
+            Self.sleeps(
+                machine.receive(.stateRead(Self.live(expiresAtMs: 31), mountedFingerprint: Self.fingerprint), nowMs: 30)
+            ) == [2])
+    }
+
+    @Test func pollReadsStateAgainAfterSleeping() {
+        var machine = Self.waitingForHolder()
+        #expect(Self.nonLog(machine.receive(.slept, nowMs: 200)) == [.readState])
+    }
+
+    @Test func holderFinishingLeadsToVerify() {
+        var machine = Self.waitingForHolder()
+        _ = machine.receive(.slept, nowMs: 200)
+        #expect(
+            Self.nonLog(machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 201))
+                .last == .runVerify)
+    }
+
+    @Test func holderDyingLeadsToTakeOver() {
+        var machine = Self.waitingForHolder()
+        _ = machine.receive(.slept, nowMs: 200)
+        #expect(
+            Self.nonLog(
+                machine.receive(
+                    .stateRead(Self.live(expiresAtMs: 60_000), mountedFingerprint: Self.fingerprint), nowMs: 60_001)
+            ).last == .spawnIngest(force: false))
+    }
+
+    @Test func stillLiveHolderDoesNotLogAgainAtInfo() {
+        var machine = Self.waitingForHolder()
+        _ = machine.receive(.slept, nowMs: 200)
+        #expect(
+            Self.infoLogs(machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 201))
+                .isEmpty)
+    }
+
+    @Test func waitDeadlineExitsOne() {
+        var machine = Self.waitingForHolder()
+        _ = machine.receive(.slept, nowMs: 5_000)
+        #expect(
+            Self.exitCode(machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 5_030))
+                == .tryLater)
+    }
+
+    @Test func stateReadFailureRetries() {
+        var machine = Self.readingState()
+        #expect(Self.sleeps(machine.receive(.stateReadFailed("connection refused"), nowMs: 30)).count == 1)
+    }
+
+    @Test func stateReadFailingPastTheDeadlineExitsOne() {
+        var machine = Self.readingState()
+        _ = machine.receive(.stateReadFailed("connection refused"), nowMs: 30)
+        _ = machine.receive(.slept, nowMs: 500)
+        #expect(Self.exitCode(machine.receive(.stateReadFailed("connection refused"), nowMs: 1_030)) == .tryLater)
+    }
+
+    // MARK: status and verify modes
+
+    static func status(_ state: IngestionState?, nowMs: Int64 = 30) -> [Machine.Action] {
+        var machine = Machine(configuration: configuration(.status))
+        _ = machine.receive(.start, nowMs: 0)
+        return machine.receive(.stateRead(state, mountedFingerprint: fingerprint), nowMs: nowMs)
+    }
+
+    @Test func statusStartsWithAStateReadOnly() {
+        var machine = Machine(configuration: Self.configuration(.status))
+        #expect(machine.receive(.start, nowMs: 0) == [.readState])
+    }
+
+    @Test func statusCompletedIsZero() { #expect(Self.exitCode(Self.status(Self.completed())) == .ready) }
+    @Test func statusLiveIsOne() { #expect(Self.exitCode(Self.status(Self.live())) == .tryLater) }
+    @Test func statusStaleIsTwo() {
+        #expect(Self.exitCode(Self.status(Self.live(expiresAtMs: 1))) == .needsIngestionOrFailed)
+    }
+    @Test func statusOutdatedIsTwo() {
+        #expect(Self.exitCode(Self.status(Self.completed("old"))) == .needsIngestionOrFailed)
+    }
+    @Test func statusNoStateIsTwo() { #expect(Self.exitCode(Self.status(nil)) == .needsIngestionOrFailed) }
+    @Test func statusNeverNotifies() {
+        #expect(!Self.status(Self.completed()).contains { if case .notify = $0 { true } else { false } })
+    }
+
+    @Test func statusReadFailureIsOne() {
+        var machine = Machine(configuration: Self.configuration(.status))
+        _ = machine.receive(.start, nowMs: 0)
+        #expect(Self.exitCode(machine.receive(.stateReadFailed("refused"), nowMs: 1)) == .tryLater)
+    }
+
+    @Test func verifyModeRunsTheVerifier() {
+        var machine = Machine(configuration: Self.configuration(.verify))
+        #expect(machine.receive(.start, nowMs: 0) == [.runVerify])
+    }
+
+    @Test func verifyModeFailureIsTwo() {
+        var machine = Machine(configuration: Self.configuration(.verify))
+        _ = machine.receive(.start, nowMs: 0)
+        #expect(Self.exitCode(machine.receive(.verified(Self.badReport), nowMs: 1)) == .needsIngestionOrFailed)
+    }
+
+    @Test func verifyModeNeverSendsReady() {
+        var machine = Machine(configuration: Self.configuration(.verify))
+        _ = machine.receive(.start, nowMs: 0)
+        #expect(Self.nonLog(machine.receive(.verified(Self.okReport), nowMs: 1)) == [.exit(.ready, reason: "verified")])
+    }
+
+    // MARK: backoff
+
+    @Test func backoffCeilingDoublesUpToTheMax() {
+        #expect(
+            (0..<7).map { SupervisorBackoff.ceilingMs(attempt: $0, initialMs: 250, maxMs: 5_000) }
+                == [250, 500, 1_000, 2_000, 4_000, 5_000, 5_000])
+    }
+
+    @Test func backoffCeilingDoesNotOverflow() {
+        #expect(SupervisorBackoff.ceilingMs(attempt: 10_000, initialMs: 250, maxMs: 5_000) == 5_000)
+    }
+
+    @Test func fullJitterScalesTheCeiling() {
+        #expect(SupervisorBackoff.delayMs(attempt: 2, initialMs: 250, maxMs: 5_000, unit: 0.5) == 500)
+    }
+
+    @Test func jitterUnitsStayInRange() {
+        var jitter = SupervisorJitter(seed: 7)
+        #expect((0..<1_000).map { _ in jitter.nextUnit() }.allSatisfy { $0 >= 0 && $0 < 1 })
+    }
+}
