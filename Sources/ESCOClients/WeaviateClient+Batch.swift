@@ -1,3 +1,4 @@
+import ESCOConfig
 import ESCOCore
 import Logging
 
