@@ -177,12 +177,17 @@ final class CSVReader {
                     state = .unquoted
                 }
             case .unquoted:
-                while pos < limit {
-                    let c = buffer[pos]
+                // Locals: class property access costs an exclusivity check per byte in debug builds.
+                let buf = buffer
+                let lim = limit
+                var i = pos
+                while i < lim {
+                    let c = buf[i]
                     if c == 0x2C || c == 0x0A || c == 0x0D || c == 0x22 { break }
-                    pos += 1
+                    i += 1
                 }
-                if pos == limit { continue }
+                pos = i
+                if i == lim { continue }
                 let c = buffer[pos]
                 if c == 0x22 {
                     throw error(
@@ -198,16 +203,26 @@ final class CSVReader {
                     return true
                 }
             case .quoted:
-                while pos < limit {
-                    let c = buffer[pos]
+                let buf = buffer
+                let lim = limit
+                var i = pos
+                var lines = 0
+                var lastLF = -1
+                while i < lim {
+                    let c = buf[i]
                     if c == 0x22 { break }
-                    pos += 1
                     if c == 0x0A {
-                        line += 1
-                        lineStart = base + pos
+                        lines += 1
+                        lastLF = i
                     }
+                    i += 1
                 }
-                if pos == limit { continue }
+                pos = i
+                if lines > 0 {
+                    line += lines
+                    lineStart = base + lastLF + 1
+                }
+                if i == lim { continue }
                 flushSpan()
                 pos += 1
                 state = .afterQuote

@@ -60,13 +60,34 @@ enum ListField {
     /// altLabels / hiddenLabels: one label per line, normalised, empties dropped.
     static func labels(_ s: String) -> [String] {
         guard !s.isEmpty else { return [] }
-        return s.split(whereSeparator: \.isNewline).map { LabelText.normalise(String($0)) }.filter { !$0.isEmpty }
+        var s = s
+        return s.withUTF8 { bytes in
+            var out: [String] = []
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
+                if i > start { out.append(label(UnsafeBufferPointer(rebasing: bytes[start..<i]))) }
+                start = i + 1
+            }
+            return out.filter { !$0.isEmpty }
+        }
+    }
+
+    /// A label, normalised; plain ASCII without stray spaces skips `LabelText.normalise` (the common case).
+    static func label(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var clean = bytes.first != 0x20 && bytes.last != 0x20
+        var previous: UInt8 = 0
+        for b in bytes where clean {
+            if b < 0x20 || b > 0x7E || (b == 0x20 && previous == 0x20) { clean = false }
+            previous = b
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return clean ? text : LabelText.normalise(text)
     }
 
     /// inScheme / hasTopConcept / naceCode: URIs separated by "\n" or ",\n".
     static func uris(_ s: String) -> [String] {
         guard !s.isEmpty else { return [] }
-        return s.split(whereSeparator: \.isNewline).compactMap { part in
+        return s.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).compactMap { part in
             var t = Substring(part)
             while let last = t.last, last == "," || last.isWhitespace { t = t.dropLast() }
             while let first = t.first, first.isWhitespace { t = t.dropFirst() }

@@ -43,7 +43,7 @@ public struct ESCODataset: Sendable {
     func scanISCOGroups(hasher: SHA256Hasher?, _ body: (ISCOGroupRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.iscoGroups, required: ["conceptUri", "code", "preferredLabel"], hasher: hasher) { t in
-            if c.isEmpty { c = ["conceptUri", "code", "preferredLabel", "altLabels", "status", "description", "inScheme"].map(t.column) }
+            if c.isEmpty { c = ["conceptUri", "code", "preferredLabel", "altLabels", "status", "description", "inScheme"].map { t.column($0) } }
             let r = t.record
             try body(
                 ISCOGroupRecord(
@@ -63,7 +63,7 @@ public struct ESCODataset: Sendable {
         return try scan(.skillGroups, required: ["conceptUri", "preferredLabel"], hasher: hasher) { t in
             if c.isEmpty {
                 c = ["conceptUri", "code", "preferredLabel", "altLabels", "hiddenLabels", "status", "scopeNote",
-                    "description", "inScheme"].map(t.column)
+                    "description", "inScheme"].map { t.column($0) }
             }
             let r = t.record
             try body(
@@ -83,7 +83,7 @@ public struct ESCODataset: Sendable {
         return try scan(.skills, required: ["conceptUri", "skillType", "reuseLevel", "preferredLabel"], hasher: hasher) { t in
             if c.isEmpty {
                 c = ["conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "hiddenLabels", "status",
-                    "scopeNote", "definition", "description", "inScheme"].map(t.column)
+                    "scopeNote", "definition", "description", "inScheme"].map { t.column($0) }
             }
             let r = t.record
             try body(
@@ -106,7 +106,7 @@ public struct ESCODataset: Sendable {
             if c.isEmpty {
                 c = ["conceptUri", "code", "iscoGroup", "preferredLabel", "altLabels", "hiddenLabels", "status",
                     "regulatedProfessionNote", "scopeNote", "definition", "description", "inScheme", "naceCode"]
-                    .map(t.column)
+                    .map { t.column($0) }
             }
             let r = t.record
             try body(
@@ -128,7 +128,7 @@ public struct ESCODataset: Sendable {
     func scanConceptSchemes(hasher: SHA256Hasher?, _ body: (ConceptSchemeRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.conceptSchemes, required: ["conceptSchemeUri", "preferredLabel"], hasher: hasher) { t in
-            if c.isEmpty { c = ["conceptSchemeUri", "preferredLabel", "title", "status", "description", "hasTopConcept"].map(t.column) }
+            if c.isEmpty { c = ["conceptSchemeUri", "preferredLabel", "title", "status", "description", "hasTopConcept"].map { t.column($0) } }
             let r = t.record
             try body(
                 ConceptSchemeRecord(
@@ -148,7 +148,7 @@ public struct ESCODataset: Sendable {
     ) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.collection(kind), required: ["conceptType", "conceptUri", "preferredLabel"], hasher: hasher) { t in
-            if c.isEmpty { c = ["conceptType", "conceptUri", "preferredLabel", "broaderConceptUri"].map(t.column) }
+            if c.isEmpty { c = ["conceptType", "conceptUri", "preferredLabel", "broaderConceptUri"].map { t.column($0) } }
             let r = t.record
             try body(
                 CollectionMemberRecord(
@@ -168,7 +168,7 @@ public struct ESCODataset: Sendable {
         let names = ["occupationUri", "relationType", "skillType", "skillUri"]
         var c: [Int] = []
         return try scan(.occupationSkillRelations, required: names, hasher: hasher) { t in
-            if c.isEmpty { c = names.map(t.column) }
+            if c.isEmpty { c = names.map { t.column($0) } }
             let r = t.record
             lineOf(r.line)
             try body(
@@ -189,7 +189,7 @@ public struct ESCODataset: Sendable {
         let names = ["originalSkillUri", "relationType", "relatedSkillUri"]
         var c: [Int] = []
         return try scan(.skillSkillRelations, required: names, hasher: hasher) { t in
-            if c.isEmpty { c = names.map(t.column) }
+            if c.isEmpty { c = names.map { t.column($0) } }
             let r = t.record
             lineOf(r.line)
             try body(
@@ -213,7 +213,7 @@ public struct ESCODataset: Sendable {
         var c: [Int] = []
         let kind: DatasetFile.Kind = pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
         return try scan(kind, required: names, hasher: hasher) { t in
-            if c.isEmpty { c = names.map(t.column) }
+            if c.isEmpty { c = names.map { t.column($0) } }
             let r = t.record
             lineOf(r.line)
             try body(
