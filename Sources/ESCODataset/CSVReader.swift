@@ -55,6 +55,7 @@ final class CSVReader {
         base += pos
         pos = 0
         filled = keep
+        limit = 0
         if inSpan { spanStart = 0 }
         var n = 0
         do {
