@@ -54,7 +54,7 @@ func runESCO(_ arguments: [String], environment: [String: String] = [:]) throws 
 
     @Test func unbalancedQuoteExits65WithPosition() throws {
         var skills = DatasetFixture.minimal["skills_en.csv"]!
-        // The fixture's first skill row spans lines 2-5 (line breaks in quoted fields), so this row is line 7.
+        // Header line 1, first skill row lines 2-5 (line breaks in quoted fields), second row line 6: this is line 7.
         skills += Array("KnowledgeSkillCompetence,\"http://x/skill/3,knowledge\r\n".utf8)
         try DatasetFixture.withMinimal(replacing: ["skills_en.csv": skills]) { dir in
             let r = try runESCO(["dataset", "stats", "--data", dir])
