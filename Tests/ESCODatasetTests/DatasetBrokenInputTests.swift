@@ -130,3 +130,32 @@ import TestSupport
         }
     }
 }
+
+@Suite struct DatasetLayoutTests {
+    @Test func v120LayoutIsDetectedAndColumnsFoundByName() throws {
+        var files: [String: [UInt8]?] = DatasetFixture.minimal.mapValues { $0 }
+        for name in ["occupationSkillRelations", "skillSkillRelations", "broaderRelationsOccPillar", "broaderRelationsSkillPillar"] {
+            files["\(name).csv"] = nil
+        }
+        files["occupationSkillRelations_en.csv"] = Array(
+            "occupationUri,occupationLabel,relationType,skillType,skillUri,skillLabel\r\nhttp://x/occ/1,dev,optional,knowledge,http://x/skill/2,k2\r\n".utf8)
+        files["skillSkillRelations_en.csv"] = Array(
+            "originalSkillUri,originalSkillLabel,originalSkillType,relationType,relatedSkillType,relatedSkillUri,relatedSkillLabel\r\n".utf8)
+        files["broaderRelationsOccPillar_en.csv"] = Array("conceptType,conceptUri,conceptLabel,broaderType,broaderUri,broaderLabel\r\n".utf8)
+        files["broaderRelationsSkillPillar_en.csv"] = Array("conceptType,conceptUri,conceptLabel,broaderType,broaderUri,broaderLabel\r\n".utf8)
+        files["occupations_en.csv"] = Array(
+            "conceptType,conceptUri,code,naceCode,iscoGroup,preferredLabel,altLabels\r\nOccupation,http://x/occ/1,2511.1,\"J62,\nJ63\",2511,dev,\r\n".utf8)
+        try DatasetFixture.withDataset(files) { dir in
+            let dataset = try ESCODataset.open(dir)
+            #expect(dataset.version == "1.2.0")
+            #expect(dataset.language == "en")
+            var occupations: [OccupationRecord] = []
+            try dataset.forEachOccupation { occupations.append($0) }
+            #expect(occupations.map(\.naceCodes) == [["J62", "J63"]])
+            #expect(occupations.map(\.iscoGroupCode) == ["2511"])
+            var relations: [OccupationSkillRelation] = []
+            try dataset.forEachOccupationSkillRelation { relations.append($0) }
+            #expect(relations == [.init(occupationUri: "http://x/occ/1", kind: .optional, skillType: "knowledge", skillUri: "http://x/skill/2")])
+        }
+    }
+}
