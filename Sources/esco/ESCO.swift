@@ -8,6 +8,6 @@ struct ESCO: AsyncParsableCommand {
         commandName: "esco",
         abstract: "Load the ESCO taxonomy into Weaviate and search it.",
         discussion: "Exit codes:\n" + ESCOExit.helpTable,
-        subcommands: [DatasetCommand.self]
+        subcommands: [DatasetCommand.self, IngestCommand.self, StatusCommand.self, UnlockCommand.self]
     )
 }
