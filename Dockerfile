@@ -73,4 +73,4 @@ USER esco:esco
 
 # No ENTRYPOINT: the same image runs esco-supervise, esco-search or an ad-hoc `esco status`.
 # esco-supervise is safe as PID 1 (it forwards signals and reaps), so no init wrapper is needed.
-CMD ["esco-supervise", "status"]
+CMD ["esco-supervise", "status", "--config", "config/weaviate_config.yaml", "--profile", "default"]
