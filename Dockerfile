@@ -42,13 +42,14 @@ RUN set -eu; \
 # Runtime stage.
 FROM debian:bookworm-slim
 
-# libcurl4: HTTP client (Weaviate, vectorizer) and FoundationNetworking; libsystemd0: sd_notify;
-# zlib1g: the ESCO .csv.gz files; libssl3: libcrypto (dataset fingerprint); ca-certificates: https to a
-# cloud Weaviate; tzdata: log timestamps; curl: esco-search's compose healthcheck.
+# What `ldd` shows for a --static-swift-stdlib build: libcurl4 (Weaviate, vectorizer, FoundationNetworking),
+# libsystemd0 (sd_notify), zlib1g (the ESCO .csv.gz files), libssl3 (libcrypto: dataset fingerprint),
+# libstdc++6 (the static Swift runtime still links it dynamically). ca-certificates: https to a cloud
+# Weaviate; tzdata: log timestamps; curl: esco-search's compose healthcheck.
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
     && apt-get -q install -y --no-install-recommends \
-        libcurl4 libsystemd0 zlib1g libssl3 ca-certificates tzdata curl \
+        libcurl4 libsystemd0 zlib1g libssl3 libstdc++6 ca-certificates tzdata curl \
     && rm -rf /var/lib/apt/lists/*
 
 # A fixed non-root uid, so ownership of the named volumes is predictable across rebuilds.
