@@ -11,7 +11,8 @@ public struct ConceptDocument: Sendable, Hashable {
     /// Labels searchable one by one (preferred, alternative, hidden), normalised and de-duplicated.
     public var labels: [(type: String, text: String)]
 
-    public var id: String { ObjectID.uuid5(uri) }
+    /// `ObjectID.uuid5(uri)`, computed once: it is needed for every write and every beacon.
+    public let id: String
 
     public static func == (a: Self, b: Self) -> Bool {
         a.className == b.className && a.uri == b.uri && a.properties == b.properties && a.text == b.text
@@ -22,6 +23,7 @@ public struct ConceptDocument: Sendable, Hashable {
          hidden: [String] = [], description: String) {
         self.className = className
         self.uri = uri
+        self.id = ObjectID.uuid5(uri)
         var props = properties
         props["conceptUri"] = .string(uri)
         props["preferredLabel"] = .string(preferred)
@@ -42,7 +44,7 @@ public struct ConceptDocument: Sendable, Hashable {
     public func propertiesWithReferences(_ index: RelationIndex) -> [String: JSONValue] {
         var props = properties
         for (property, targets) in index.properties(className, uri) {
-            props[property] = .array(targets.map { Self.beacon($0.className, ObjectID.uuid5($0.uri)) })
+            props[property] = .array(targets.map { Self.beacon($0.className, $0.id) })
         }
         return props
     }

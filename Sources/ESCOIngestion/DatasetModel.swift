@@ -19,21 +19,25 @@ public struct DatasetModel: Sendable {
         var skills: [ConceptDocument] = [], occupations: [ConceptDocument] = []
         var occupationCodes: [(String, String)] = []
         try dataset.forEachISCOGroup { r in
-            iscoGroups.append(ConceptDocument(r))
-            concepts.add(r.uri, className: "ISCOGroup")
+            let d = ConceptDocument(r)
+            iscoGroups.append(d)
+            concepts.add(r.uri, className: "ISCOGroup", id: d.id)
             concepts.iscoURIByCode[r.code] = r.uri
         }
         try dataset.forEachSkillGroup { r in
-            skillGroups.append(ConceptDocument(r))
-            concepts.add(r.uri, className: "SkillGroup")
+            let d = ConceptDocument(r)
+            skillGroups.append(d)
+            concepts.add(r.uri, className: "SkillGroup", id: d.id)
         }
         try dataset.forEachSkill { r in
-            skills.append(ConceptDocument(r))
-            concepts.add(r.uri, className: "Skill")
+            let d = ConceptDocument(r)
+            skills.append(d)
+            concepts.add(r.uri, className: "Skill", id: d.id)
         }
         try dataset.forEachOccupation { r in
-            occupations.append(ConceptDocument(r))
-            concepts.add(r.uri, className: "Occupation")
+            let d = ConceptDocument(r)
+            occupations.append(d)
+            concepts.add(r.uri, className: "Occupation", id: d.id)
             occupationCodes.append((r.uri, r.iscoGroupCode))
         }
         var relations = RelationIndex()
@@ -54,6 +58,7 @@ public struct DatasetModel: Sendable {
             ConceptDocument(collection: $0, memberCount: members[$0] ?? 0)
         }
         self.relations = relations
+        self.labels = (iscoGroups + skillGroups + skills + occupations).flatMap { $0.labelDocuments() }
     }
 
     public func documents(_ className: String) -> [ConceptDocument] {
@@ -67,9 +72,8 @@ public struct DatasetModel: Sendable {
         }
     }
 
-    public var labels: [LabelDocument] {
-        (iscoGroups + skillGroups + skills + occupations).flatMap { $0.labelDocuments() }
-    }
+    /// Every Label object (computed once: about 150k for full ESCO).
+    public private(set) var labels: [LabelDocument] = []
 
     /// Expected objects per class, for the state's counts and for verification.
     public func expectedCounts(labelVectors: Bool) -> [String: Int] {

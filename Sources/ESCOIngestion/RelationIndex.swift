@@ -8,6 +8,8 @@ public struct RelationIndex: Sendable {
     public struct Target: Sendable, Hashable {
         public var className: String
         public var uri: String
+        /// Weaviate object ID of the target (uuid5 of its URI).
+        public var id: String
     }
 
     /// `refs[className][conceptUri][property]` = targets in dataset order, without duplicates.
@@ -21,16 +23,25 @@ public struct RelationIndex: Sendable {
     /// Concept URIs of the dataset, per Weaviate class, and ISCO codes → ISCO group URI.
     public struct Concepts: Sendable {
         public var classOf: [String: String] = [:]
+        public var idOf: [String: String] = [:]
         public var iscoURIByCode: [String: String] = [:]
         public init() {}
 
-        public mutating func add(_ uri: String, className: String) { classOf[uri] = className }
+        public mutating func add(_ uri: String, className: String, id: String) {
+            classOf[uri] = className
+            idOf[uri] = id
+        }
+
+        func target(_ uri: String) -> Target? {
+            guard let c = classOf[uri], let id = idOf[uri] else { return nil }
+            return Target(className: c, uri: uri, id: id)
+        }
         public func contains(_ uri: String, _ className: String) -> Bool { classOf[uri] == className }
         public func count(of className: String) -> Int { classOf.values.reduce(0) { $0 + ($1 == className ? 1 : 0) } }
     }
 
     mutating func add(_ from: Target, _ property: String, _ to: Target) {
-        let key = from.className + "\u{1}" + from.uri + "\u{1}" + property + "\u{1}" + to.uri
+        let key = from.id + property + to.id
         guard seen.insert(key).inserted else { return }
         refs[from.className, default: [:]][from.uri, default: [:]][property, default: []].append(to)
     }
@@ -61,17 +72,16 @@ public struct RelationIndex: Sendable {
             dangling["occupationIscoCode", default: 0] += 1
             return
         }
-        link(Target(className: "Occupation", uri: occupationUri), "iscoGroup", Target(className: "ISCOGroup", uri: isco), "occupations")
+        guard let o = concepts.target(occupationUri), let g = concepts.target(isco) else { return }
+        link(o, "iscoGroup", g, "occupations")
     }
 
     public mutating func addBroader(_ r: BroaderRelation, concepts: Concepts) {
-        guard let from = concepts.classOf[r.conceptUri], let to = concepts.classOf[r.broaderUri] else {
+        guard let a = concepts.target(r.conceptUri), let b = concepts.target(r.broaderUri) else {
             dangling[r.pillar == .occupation ? "broaderRelationsOccPillar" : "broaderRelationsSkillPillar", default: 0] += 1
             return
         }
-        let a = Target(className: from, uri: r.conceptUri)
-        let b = Target(className: to, uri: r.broaderUri)
-        switch (from, to) {
+        switch (a.className, b.className) {
         case ("ISCOGroup", "ISCOGroup"): link(a, "broaderGroup", b, "narrowerGroups")
         case ("Occupation", "ISCOGroup"): link(a, "iscoGroup", b, "occupations")
         case ("Occupation", "Occupation"): link(a, "broaderOccupation", b, "narrowerOccupations")
@@ -83,12 +93,11 @@ public struct RelationIndex: Sendable {
     }
 
     public mutating func addOccupationSkill(_ r: OccupationSkillRelation, concepts: Concepts) {
-        guard concepts.contains(r.occupationUri, "Occupation"), concepts.contains(r.skillUri, "Skill") else {
+        guard let o = concepts.target(r.occupationUri), o.className == "Occupation",
+              let s = concepts.target(r.skillUri), s.className == "Skill" else {
             dangling["occupationSkillRelations", default: 0] += 1
             return
         }
-        let o = Target(className: "Occupation", uri: r.occupationUri)
-        let s = Target(className: "Skill", uri: r.skillUri)
         switch r.kind {
         case .essential: link(o, "essentialSkills", s, "essentialForOccupations")
         case .optional: link(o, "optionalSkills", s, "optionalForOccupations")
@@ -96,12 +105,11 @@ public struct RelationIndex: Sendable {
     }
 
     public mutating func addSkillSkill(_ r: SkillSkillRelation, concepts: Concepts) {
-        guard concepts.contains(r.originalSkillUri, "Skill"), concepts.contains(r.relatedSkillUri, "Skill") else {
+        guard let a = concepts.target(r.originalSkillUri), a.className == "Skill",
+              let b = concepts.target(r.relatedSkillUri), b.className == "Skill" else {
             dangling["skillSkillRelations", default: 0] += 1
             return
         }
-        let a = Target(className: "Skill", uri: r.originalSkillUri)
-        let b = Target(className: "Skill", uri: r.relatedSkillUri)
         switch r.kind {
         case .essential: link(a, "essentialSkills", b, "essentialForSkills")
         case .optional: link(a, "optionalSkills", b, "optionalForSkills")
@@ -109,11 +117,12 @@ public struct RelationIndex: Sendable {
     }
 
     public mutating func addCollectionMember(_ m: CollectionMemberRecord, concepts: Concepts) {
-        guard let cls = concepts.classOf[m.conceptUri], cls == "Skill" || cls == "Occupation" else {
+        guard let member = concepts.target(m.conceptUri), member.className == "Skill" || member.className == "Occupation" else {
             dangling["collection:" + m.collection.rawValue, default: 0] += 1
             return
         }
-        let c = Target(className: "SkillCollection", uri: m.collection.conceptSchemeURI)
-        link(Target(className: cls, uri: m.conceptUri), "collections", c, cls == "Skill" ? "skills" : "occupations")
+        let uri = m.collection.conceptSchemeURI
+        let c = Target(className: "SkillCollection", uri: uri, id: ObjectID.uuid5(uri))
+        link(member, "collections", c, member.className == "Skill" ? "skills" : "occupations")
     }
 }

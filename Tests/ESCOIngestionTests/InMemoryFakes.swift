@@ -1,3 +1,4 @@
+import ESCOClients
 import ESCOCore
 import ESCOIngestion
 import Foundation
@@ -52,7 +53,7 @@ actor InMemoryWeaviate: WeaviateWriting {
 /// Deterministic 8-dimensional vectors; counts how many texts it was asked for.
 actor CountingVectorizer: TextVectorizing {
     var texts = 0
-    func vectors(for batch: [String]) async throws -> [[Float]] {
+    func vectorize(_ batch: [String]) async throws -> [[Float]] {
         texts += batch.count
         return batch.map { t in
             var v = [Float](repeating: 0, count: 8)
@@ -61,7 +62,6 @@ actor CountingVectorizer: TextVectorizing {
             return v.map { $0 / max(n, 1e-6) }
         }
     }
-    nonisolated func modelIdentity() async throws -> String { "counting-8" }
 }
 
 struct SilentProgress: IngestionProgress {
