@@ -6,6 +6,9 @@ import CZlib
     import Darwin
 #endif
 
+// File scope, so `read` is the C function and not FileDescriptor.read (Glibc or Darwin).
+private func posixRead(_ fd: Int32, _ p: UnsafeMutableRawPointer?, _ n: Int) -> Int { read(fd, p, n) }
+
 /// A stream of (decompressed) CSV bytes read in bounded chunks.
 protocol ByteSource: AnyObject {
     /// Fills a prefix of `buffer`; returns 0 at the end of the stream.
@@ -30,7 +33,7 @@ final class FileDescriptor {
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            let n = posixRead(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }
             if errno != EINTR { throw SourceError(message: "read failed: \(String(cString: strerror(errno)))") }
         }

@@ -84,14 +84,22 @@ enum ListField {
         return clean ? text : LabelText.normalise(text)
     }
 
-    /// inScheme / hasTopConcept / naceCode: URIs separated by "\n" or ",\n".
+    /// inScheme / hasTopConcept / naceCode: URIs separated by "\n" or ",\n" (bytes, not Characters: hot path).
     static func uris(_ s: String) -> [String] {
         guard !s.isEmpty else { return [] }
-        return s.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).compactMap { part in
-            var t = Substring(part)
-            while let last = t.last, last == "," || last.isWhitespace { t = t.dropLast() }
-            while let first = t.first, first.isWhitespace { t = t.dropFirst() }
-            return t.isEmpty ? nil : String(t)
+        var s = s
+        return s.withUTF8 { bytes in
+            var out: [String] = []
+            var start = 0
+            for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A {
+                var a = start
+                var b = i
+                while a < b, bytes[a] == 0x20 || bytes[a] == 0x09 || bytes[a] == 0x0D { a += 1 }
+                while b > a, bytes[b - 1] == 0x2C || bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09 || bytes[b - 1] == 0x0D { b -= 1 }
+                if b > a { out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self)) }
+                start = i + 1
+            }
+            return out
         }
     }
 

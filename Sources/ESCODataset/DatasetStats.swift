@@ -115,12 +115,14 @@ extension ESCODataset {
             })
         }
 
-        func check(_ d: inout DatasetStats.Dangling, _ line: Int, _ ends: [(String, String)]) {
-            let missing = ends.filter { !concepts.contains($0.1) }
-            guard !missing.isEmpty else { return }
+        func check(_ d: inout DatasetStats.Dangling, _ line: Int, _ a: (String, String), _ b: (String, String)) {
+            let missingA = !concepts.contains(a.1)
+            let missingB = !concepts.contains(b.1)
+            guard missingA || missingB else { return }
             d.rows += 1
             if d.examples.count < 3 {
-                d.examples.append("line \(line): " + missing.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+                let parts = (missingA ? ["\(a.0) \(a.1)"] : []) + (missingB ? ["\(b.0) \(b.1)"] : [])
+                d.examples.append("line \(line): " + parts.joined(separator: ", "))
             }
         }
         func name(_ kind: DatasetFile.Kind) -> String { file(kind)?.name ?? kind.stem }
@@ -131,7 +133,7 @@ extension ESCODataset {
         let osr = try scanOccupationSkillRelations(hasher: h) { r in
             s.occupationSkillRelations.total += 1
             if r.kind == .essential { s.occupationSkillRelations.essential += 1 } else { s.occupationSkillRelations.optional += 1 }
-            check(&d, line, [("occupationUri", r.occupationUri), ("skillUri", r.skillUri)])
+            check(&d, line, ("occupationUri", r.occupationUri), ("skillUri", r.skillUri))
         } lineOf: { line = $0 }
         record(.occupationSkillRelations, h, osr)
         s.dangling.append(d)
@@ -141,7 +143,7 @@ extension ESCODataset {
         let ssr = try scanSkillSkillRelations(hasher: h) { r in
             s.skillSkillRelations.total += 1
             if r.kind == .essential { s.skillSkillRelations.essential += 1 } else { s.skillSkillRelations.optional += 1 }
-            check(&d, line, [("originalSkillUri", r.originalSkillUri), ("relatedSkillUri", r.relatedSkillUri)])
+            check(&d, line, ("originalSkillUri", r.originalSkillUri), ("relatedSkillUri", r.relatedSkillUri))
         } lineOf: { line = $0 }
         record(.skillSkillRelations, h, ssr)
         s.dangling.append(d)
@@ -154,7 +156,7 @@ extension ESCODataset {
             let table = try scanBroader(pillar, hasher: h) { r in
                 counts.total += 1
                 counts.byKinds["\(key(r.conceptType))->\(key(r.broaderType))", default: 0] += 1
-                check(&d, line, [("conceptUri", r.conceptUri), ("broaderUri", r.broaderUri)])
+                check(&d, line, ("conceptUri", r.conceptUri), ("broaderUri", r.broaderUri))
             } lineOf: { line = $0 }
             record(kind, h, table)
             if pillar == .occupation { s.broaderOccupationPillar = counts } else { s.broaderSkillPillar = counts }
