@@ -192,7 +192,7 @@ public final class WeaviateStandIn: Sendable {
     }
 
     func route(_ req: HTTPRequest, _ s: [String]) -> HTTPResponse {
-        let m = req.method
+        let m = req.method == "HEAD" ? "GET" : req.method
         switch (m, s.count > 1 ? s[1] : "", s.count) {
         case ("GET", "meta", 2):
             return .json(200, ["hostname": "http://[::]:8080", "version": "1.32.0", "modules": [:]])
