@@ -141,6 +141,7 @@ struct GQLContext {
         let args = try arguments(
             field, allowed: ["where", "limit", "offset", "after", "sort", "nearVector", "autocut", "consistencyLevel"],
             type: "GetObjectsObj")
+        try validateSelections(className, field.selectionSet?.selections ?? [], s)
         let filter = try args["where"].map(WhereFilter.parse)
         var limit = args["limit"]?.intValue
         let offset = args["offset"]?.intValue ?? 0
@@ -198,6 +199,29 @@ struct GQLContext {
         let page = rows.dropFirst(offset).prefix(max(0, limit ?? queryDefaultsLimit))
         let selections = field.selectionSet?.selections ?? []
         return .array(try page.map { try render($0.0, distance: $0.1, selections, s) })
+    }
+
+    /// Unknown fields fail the whole query, as GraphQL validation does, even when no object matches.
+    func validateSelections(_ className: String, _ selections: [any Selection], _ s: WeaviateStore) throws {
+        for sel in selections {
+            if let frag = sel as? InlineFragment, let c = frag.typeCondition?.name.value {
+                guard s.classes[c] != nil else { throw GQLFailure("Unknown type \"\(c)\".", validation: true) }
+                try validateSelections(c, frag.selectionSet.selections, s)
+                continue
+            }
+            guard let f = sel as? Field else { continue }
+            let name = f.name.value
+            if name == "_additional" || name == "__typename" { continue }
+            guard let def = s.property(className, name) else {
+                throw GQLFailure(
+                    "Cannot query field \"\(name)\" on type \"\(className)\".", line: f.loc?.startToken.line ?? 1,
+                    column: f.loc?.startToken.column ?? 1, validation: true)
+            }
+            let dt = def["dataType"]?.arrayValue?.first?.stringValue ?? "text"
+            if !primitiveDataTypes.contains(dt), let sub = f.selectionSet?.selections {
+                try validateSelections(className, sub.filter { $0 is InlineFragment }, s)
+            }
+        }
     }
 
     func render(_ o: StoredObject, distance: Float?, _ selections: [any Selection], _ s: WeaviateStore) throws -> JSONValue {
