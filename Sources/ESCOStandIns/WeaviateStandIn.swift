@@ -250,5 +250,9 @@ public final class WeaviateStandIn: Sendable {
 /// Breaks the init-order cycle: the server needs a handler before the stand-in is fully built.
 private final class HandlerBox: @unchecked Sendable {
     weak var target: WeaviateStandIn?
-    func handle(_ r: HTTPRequest) -> HTTPResponse? { target?.handle(r) ?? .empty(503) }
+    func handle(_ r: HTTPRequest) -> HTTPResponse? {
+        // A nil answer means "drop the connection"; only a missing target is a 503.
+        guard let target else { return .empty(503) }
+        return target.handle(r)
+    }
 }
