@@ -66,3 +66,16 @@ func graphQLString(_ s: String) -> String {
     }
     return out + "\""
 }
+
+/// Runs `body` on `n` dedicated threads at once (concurrentPerform may serialise on a busy 2-core box).
+func onThreads(_ n: Int, _ body: @escaping @Sendable (Int) -> Void) {
+    let group = DispatchGroup()
+    for i in 0..<n {
+        group.enter()
+        Thread.detachNewThread {
+            body(i)
+            group.leave()
+        }
+    }
+    group.wait()
+}

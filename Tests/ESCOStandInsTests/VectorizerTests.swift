@@ -53,7 +53,7 @@ struct VectorizerTests {
     @Test func workersLimitAndBusyStats() async throws {
         try await withVectorizerStandIn(.init(costMs: 40, workers: 2)) { (url: String) async throws in
             let t0 = Date()
-            DispatchQueue.concurrentPerform(iterations: 6) { n in _ = try? call(url, "POST", "/vectors", ["text": "t\(n)"]) }
+            onThreads(6) { n in _ = try? call(url, "POST", "/vectors", ["text": "t\(n)"]) }
             let elapsed = Date().timeIntervalSince(t0)
             let stats = dict(try call(url, "GET", "/_standin/stats").json)
             #expect(stats["maxInFlight"] as? Int == 2)

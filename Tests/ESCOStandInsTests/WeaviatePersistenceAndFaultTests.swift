@@ -70,7 +70,7 @@ struct WeaviatePersistenceAndFaultTests {
     @Test func createWindowLetsConcurrentCreatesBothSucceed() async throws {
         func race(_ url: String) -> [Int] {
             let statuses = LockedArray()
-            DispatchQueue.concurrentPerform(iterations: 2) { n in
+            onThreads(2) { n in
                 let s = (try? call(url, "POST", "/v1/objects", skill(1, label: "racer \(n)")).status) ?? -1
                 statuses.append(s)
             }

@@ -179,7 +179,7 @@ struct WeaviateRESTTests {
         try await withWeaviateStandIn { (url: String) async throws in
             try call(url, "POST", "/v1/schema", skillClass)
             let start = Date()
-            DispatchQueue.concurrentPerform(iterations: 8) { w in
+            onThreads(8) { w in
                 for i in 0..<125 {
                     _ = try? call(url, "POST", "/v1/batch/objects", ["objects": [skill(w * 1000 + i, label: "x")]])
                 }
