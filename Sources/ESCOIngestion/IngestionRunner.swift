@@ -72,6 +72,13 @@ public struct IngestionRunner: Sendable {
         }
         defer { fileLock?.release() }
 
+        // The state lives in the Metadata class: the schema must exist before the lease can be claimed.
+        // Creating it is idempotent; two racers may both try, so a failure is retried once after the other
+        // creation has landed.
+        do { _ = try await weaviate.ensureSchema() } catch {
+            try await Task.sleep(nanoseconds: 300_000_000)
+            _ = try await weaviate.ensureSchema()
+        }
         let plan0 = IngestionPlan(labelVectors: settings.labelVectors, completedSteps: [])
         let lease = LeaseLock(store: store, me: me, settings: settings.lease)
         switch try await lease.acquire(fingerprint: fingerprint, force: force, stepCount: plan0.steps.count) {

@@ -1,0 +1,88 @@
+import ESCOClients
+import ESCOConfig
+import ESCOCore
+import ESCOIngestion
+import Foundation
+import Logging
+import TestSupport
+
+/// Reads everything our classes hold in a Weaviate (stand-in) over the real client, for exact comparisons.
+struct StoreSnapshot: Equatable {
+    struct Object: Equatable {
+        var properties: [String: JSONValue]
+        var vector: [Float]?
+    }
+
+    var objects: [String: [String: Object]] = [:]
+
+    static let classes = ["ISCOGroup", "SkillGroup", "SkillCollection", "Skill", "Occupation", "Label"]
+
+    static func read(_ url: String) async throws -> StoreSnapshot {
+        let client = WeaviateClient(configuration: .init(url: url), logger: Logger(label: "snapshot"))
+        var snap = StoreSnapshot()
+        for c in classes {
+            var after: String?
+            var byID: [String: Object] = [:]
+            while true {
+                let page = try await client.listObjects(className: c, limit: 500, after: after, includeVector: true)
+                for o in page {
+                    // Weaviate adds `href` to beacons it returns; compare beacons only.
+                    var props = o.properties
+                    for (k, v) in props {
+                        if let list = v.arrayValue, list.first?["beacon"] != nil {
+                            props[k] = .array(list.map { ["beacon": $0["beacon"] ?? .null] })
+                        }
+                    }
+                    byID[o.id] = Object(properties: props, vector: o.vector)
+                }
+                guard page.count == 500, let last = page.last else { break }
+                after = last.id
+            }
+            snap.objects[c] = byID
+        }
+        return snap
+    }
+
+    func count(_ c: String) -> Int { objects[c]?.count ?? 0 }
+
+    /// Total beacons in one reference property across a class.
+    func refs(_ c: String, _ property: String) -> Int {
+        objects[c]?.values.reduce(0) { $0 + ($1.properties[property]?.arrayValue?.count ?? 0) } ?? 0
+    }
+
+    /// Any reference list holding the same beacon twice.
+    var duplicateReferences: [String] {
+        var out: [String] = []
+        for (c, objs) in objects {
+            for (id, o) in objs {
+                for (k, v) in o.properties {
+                    guard let list = v.arrayValue, list.first?["beacon"] != nil else { continue }
+                    let beacons = list.compactMap { $0["beacon"]?.stringValue }
+                    if Set(beacons).count != beacons.count { out.append("\(c)/\(id).\(k)") }
+                }
+            }
+        }
+        return out
+    }
+}
+
+/// `esco dataset stats --json` numbers, the independent expectation for counts.
+struct DatasetStatsJSON {
+    let json: [String: Any]
+
+    static func load(_ path: String) async throws -> DatasetStatsJSON {
+        let r = try await Harness.run(DatasetPaths.escoBinary, ["dataset", "stats", "--data", path, "--json"])
+        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        return DatasetStatsJSON(json: obj ?? [:])
+    }
+
+    func int(_ path: String...) -> Int {
+        var cur: Any? = json
+        for p in path { cur = (cur as? [String: Any])?[p] }
+        return (cur as? Int) ?? (cur as? NSNumber)?.intValue ?? -1
+    }
+
+    var collectionMembers: Int {
+        (json["collections"] as? [String: Any])?.values.reduce(0) { $0 + (($1 as? Int) ?? 0) } ?? -1
+    }
+}
