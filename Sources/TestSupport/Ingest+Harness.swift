@@ -12,11 +12,13 @@ public enum Harness {
     }
 
     /// Writes a config file with one profile `test` pointing at the given services; returns its path.
+    /// Label vectors are off by default: they are 80% of the sample's objects and most tests are about
+    /// locking and recovery, not search; tests that need them turn them on.
     /// `extra` is YAML merged into the profile (indented by the caller to 4 spaces under a section).
     public static func writeConfig(
         in dir: URL, weaviate: String, vectorizer: String, data: String = DatasetPaths.sample,
         leaseTTLSeconds: Double = 6, heartbeatSeconds: Double = 1, settleMilliseconds: Int = 200,
-        lockDirectory: String? = nil, labelVectors: Bool = true, batchSize: Int = 100, retries: Int = 8,
+        lockDirectory: String? = nil, labelVectors: Bool = false, batchSize: Int = 100, retries: Int = 8,
         supervisor: String = ""
     ) throws -> String {
         var yaml = """

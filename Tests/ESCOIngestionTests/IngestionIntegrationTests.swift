@@ -60,7 +60,7 @@ import TestSupport
         try await withTemporaryDirectory { dir in
             try await withWeaviateStandIn { w in
                 try await withVectorizerStandIn { v in
-                    let config = try Harness.writeConfig(in: dir, weaviate: w, vectorizer: v)
+                    let config = try Harness.writeConfig(in: dir, weaviate: w, vectorizer: v, labelVectors: true)
                     let first = try await ingest(config)
                     #expect(first.status == 0, "\(first.stderr)")
                     #expect(first.stdout.contains("ingestion completed and verified"))

@@ -21,6 +21,7 @@ struct StoreSnapshot: Equatable {
         let client = WeaviateClient(configuration: .init(url: url), logger: Logger(label: "snapshot"))
         var snap = StoreSnapshot()
         for c in classes {
+            if (try? await client.aggregateCount(className: c)) == nil { continue }  // class absent
             var after: String?
             var byID: [String: Object] = [:]
             while true {
