@@ -1,4 +1,5 @@
 import ArgumentParser
+import ESCOConfig
 import ESCOCore
 import ESCODataset
 import Foundation
@@ -26,9 +27,19 @@ struct DatasetCommand: AsyncParsableCommand {
         @Flag(help: "Print one JSON object instead of the report.")
         var json = false
 
+        @Option(help: ArgumentHelp("Configuration file whose data.path is used when --data and ESCO_DATA are absent.", valueName: "file"))
+        var config: String?
+
+        @Option(help: ArgumentHelp("Profile in --config (default: default).", valueName: "name"))
+        var profile = "default"
+
         func run() async throws {
-            guard let path = data ?? ProcessInfo.processInfo.environment["ESCO_DATA"], !path.isEmpty else {
-                printError("esco dataset stats: no dataset given; pass --data PATH or set ESCO_DATA")
+            var fromConfig: String?
+            if data == nil, let config {
+                fromConfig = try ConfigOptions.parse(["--config", config, "--profile", profile]).load().data.path
+            }
+            guard let path = data ?? ProcessInfo.processInfo.environment["ESCO_DATA"] ?? fromConfig, !path.isEmpty else {
+                printError("esco dataset stats: no dataset given; pass --data PATH, set ESCO_DATA, or pass --config FILE with data.path")
                 throw ExitCode(ESCOExit.usage.rawValue)
             }
             let stats: DatasetStats
