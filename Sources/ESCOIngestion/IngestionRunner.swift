@@ -4,6 +4,10 @@ public import ESCODataset
 public import Logging
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// One `esco ingest` run: fingerprint, locks, plan, pipeline, final state. The executable only maps the
 /// outcome to an exit code.
 public struct IngestionRunner: Sendable {
@@ -132,7 +136,14 @@ public struct IngestionRunner: Sendable {
 extension Holder {
     /// This process: host name, pid and a fresh run id.
     public static func current() -> Holder {
-        Holder(host: ProcessInfo.processInfo.hostName, pid: ProcessInfo.processInfo.processIdentifier,
-               runId: UUID().uuidString.lowercased())
+        Holder(host: hostName, pid: ProcessInfo.processInfo.processIdentifier, runId: UUID().uuidString.lowercased())
+    }
+
+    /// gethostname(2), as esco-supervise uses to recognise its own child's lease (Foundation's
+    /// `ProcessInfo.hostName` may resolve a different, fully qualified name).
+    public static var hostName: String {
+        var buf = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buf, buf.count - 1) == 0 else { return "localhost" }
+        return String(cString: buf)
     }
 }

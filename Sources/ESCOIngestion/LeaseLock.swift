@@ -152,7 +152,7 @@ public actor LeaseLock {
     static func holderIsDeadOnThisHost(_ s: IngestionState) -> Bool {
         guard s.status == .inProgress, let colon = s.holder.lastIndex(of: ":"),
               let pid = Int32(s.holder[s.holder.index(after: colon)...]) else { return false }
-        guard String(s.holder[..<colon]) == ProcessInfo.processInfo.hostName, pid > 0 else { return false }
+        guard String(s.holder[..<colon]) == Holder.hostName, pid > 0 else { return false }
         return kill(pid, 0) != 0 && errno == ESRCH
     }
 }
