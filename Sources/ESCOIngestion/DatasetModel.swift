@@ -57,8 +57,13 @@ public struct DatasetModel: Sendable {
         self.collections = CollectionKind.allCases.filter { members[$0] != nil }.map {
             ConceptDocument(collection: $0, memberCount: members[$0] ?? 0)
         }
+        relations.finishBuilding()
         self.relations = relations
-        self.labels = (iscoGroups + skillGroups + skills + occupations).flatMap { $0.labelDocuments() }
+        for (c, group) in [iscoGroups, skillGroups, skills, occupations].enumerated() {
+            for (i, doc) in group.enumerated() {
+                for l in doc.labels.indices { labelIndex.append((UInt8(c), Int32(i), Int16(l))) }
+            }
+        }
     }
 
     public func documents(_ className: String) -> [ConceptDocument] {
@@ -72,8 +77,24 @@ public struct DatasetModel: Sendable {
         }
     }
 
-    /// Every Label object (computed once: about 150k for full ESCO).
-    public private(set) var labels: [LabelDocument] = []
+    /// Where each Label object comes from: (concept class index, concept index, label index). Label
+    /// documents are made on demand from this (about 134k for full ESCO: storing them all cost ~100 MB).
+    private var labelIndex: [(UInt8, Int32, Int16)] = []
+
+    public var labelCount: Int { labelIndex.count }
+
+    /// Label documents `range` of all labels, in a stable order.
+    public func labels(_ range: Range<Int>) -> [LabelDocument] {
+        let groups = [iscoGroups, skillGroups, skills, occupations]
+        return labelIndex[range].map { c, i, l in
+            let doc = groups[Int(c)][Int(i)]
+            let label = doc.labels[Int(l)]
+            return LabelDocument(concept: doc, type: label.type, text: label.text)
+        }
+    }
+
+    /// IDs of every Label object (for pruning).
+    public func labelIDs() -> Set<String> { Set(labels(0..<labelCount).map(\.id)) }
 
     /// Expected objects per class, for the state's counts and for verification.
     public func expectedCounts(labelVectors: Bool) -> [String: Int] {
@@ -81,7 +102,7 @@ public struct DatasetModel: Sendable {
             "ISCOGroup": iscoGroups.count, "SkillGroup": skillGroups.count, "SkillCollection": collections.count,
             "Skill": skills.count, "Occupation": occupations.count,
         ]
-        if labelVectors { c["Label"] = labels.count }
+        if labelVectors { c["Label"] = labelCount }
         return c
     }
 

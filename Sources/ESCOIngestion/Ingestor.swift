@@ -94,7 +94,7 @@ public struct Ingestor: Sendable {
     }
 
     func itemCount(_ step: IngestionStep) -> Int {
-        if step == .labels { return model.labels.count }
+        if step == .labels { return model.labelCount }
         return step.className.map { model.documents($0).count } ?? 0
     }
 
@@ -114,13 +114,13 @@ public struct Ingestor: Sendable {
     }
 
     func writeLabels() async throws -> String {
-        let labels = model.labels
-        try await pipeline(className: "Label", count: labels.count, step: .labels) { range in
-            let slice = labels[range]
+        let model = self.model
+        try await pipeline(className: "Label", count: model.labelCount, step: .labels) { range in
+            let slice = model.labels(range)
             let vectors = try await vectorizer.vectorize( slice.map(\.text))
             return zip(slice, vectors).map { WriteObject(id: $0.id, properties: $0.properties, vector: $1) }
         }
-        return "\(labels.count) labels"
+        return "\(model.labelCount) labels"
     }
 
     func pipeline(
@@ -153,7 +153,7 @@ public struct Ingestor: Sendable {
         var removed = 0
         var expected: [String: Set<String>] = [:]
         for c in DatasetModel.conceptClasses { expected[c] = Set(model.documents(c).map(\.id)) }
-        if settings.labelVectors { expected["Label"] = Set(model.labels.map(\.id)) }
+        if settings.labelVectors { expected["Label"] = model.labelIDs() }
         for (className, ids) in expected.sorted(by: { $0.key < $1.key }) {
             try await lease.checkHeld()
             let extra = try await weaviate.listIDs(className: className, limit: .max).filter { !ids.contains($0) }

@@ -32,9 +32,10 @@ public struct RelationIndex: Sendable {
             idOf[uri] = id
         }
 
+        /// The stored key string is reused so that 300k references share the concepts' URI and ID buffers.
         func target(_ uri: String) -> Target? {
-            guard let c = classOf[uri], let id = idOf[uri] else { return nil }
-            return Target(className: c, uri: uri, id: id)
+            guard let i = classOf.index(forKey: uri), let id = idOf[uri] else { return nil }
+            return Target(className: classOf[i].value, uri: classOf[i].key, id: id)
         }
         public func contains(_ uri: String, _ className: String) -> Bool { classOf[uri] == className }
         public func count(of className: String) -> Int { classOf.values.reduce(0) { $0 + ($1 == className ? 1 : 0) } }
@@ -50,6 +51,9 @@ public struct RelationIndex: Sendable {
         add(a, forward, b)
         add(b, backward, a)
     }
+
+    /// Drops the de-duplication set (tens of MB for full ESCO) once every relation is in.
+    public mutating func finishBuilding() { seen = [] }
 
     public func targets(_ className: String, _ uri: String, _ property: String) -> [Target] {
         refs[className]?[uri]?[property] ?? []
