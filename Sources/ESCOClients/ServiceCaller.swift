@@ -73,18 +73,12 @@ func escapeComponent(_ s: String) -> String {
 }
 
 enum JSONCoding {
-    static func encode(_ value: JSONValue) throws -> [UInt8] {
-        Array(try JSONEncoder().encode(value))
-    }
+    // JSONCodec, not Foundation's coders: a batch carries ~80k vector components each way, and the
+    // JSONDecoder path through `JSONValue.init(from:)` dominated ingestion CPU time.
+    static func encode(_ value: JSONValue) throws -> [UInt8] { JSONCodec.encode(value) }
 
-    static func decode(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-    }
+    static func decode(_ bytes: [UInt8]) throws -> JSONValue { try JSONCodec.parse(bytes) }
 
     /// Sorted keys: the same value always gives the same bytes (used for hashing).
-    static func canonical(_ value: JSONValue) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? Array(encoder.encode(value))) ?? []
-    }
+    static func canonical(_ value: JSONValue) -> [UInt8] { JSONCodec.encode(value) }
 }

@@ -123,29 +123,36 @@ public struct Ingestor: Sendable {
         return "\(model.labelCount) labels"
     }
 
+    /// Keeps the vectorizer busy: while up to `uploadWindow` batches are being written to Weaviate, the
+    /// next chunk is already being vectorised. Upserts of distinct IDs commute, so order does not matter.
     func pipeline(
         className: String, count: Int, step: IngestionStep,
         produce: @escaping @Sendable (Range<Int>) async throws -> [WriteObject]
     ) async throws {
         let size = max(1, settings.batchSize)
+        let uploadWindow = 3
         let ranges = stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
-        var upload: Task<Void, any Error>?
-        defer { upload?.cancel() }
-        var done = 0
+        var uploads: [(Task<Void, any Error>, Int)] = []
+        defer { uploads.forEach { $0.0.cancel() } }
         for range in ranges {
             try Task.checkCancellation()
             let objects = try await produce(range)
-            try await upload?.value
-            done = range.lowerBound
-            await lease.progress(done: done)
-            progress.progress(step: step, done: done, total: count)
+            while uploads.count >= uploadWindow {
+                let (oldest, done) = uploads.removeFirst()
+                try await oldest.value
+                await lease.progress(done: done)
+                progress.progress(step: step, done: done, total: count)
+            }
             try await lease.checkHeld()
             let w = weaviate
-            upload = Task { try await w.upsert(className: className, objects: objects) }
+            uploads.append((Task { try await w.upsert(className: className, objects: objects) }, range.upperBound))
         }
-        try await upload?.value
-        await lease.progress(done: count)
-        progress.progress(step: step, done: count, total: count)
+        for (task, done) in uploads {
+            try await task.value
+            await lease.progress(done: done)
+            progress.progress(step: step, done: done, total: count)
+        }
+        uploads.removeAll()
     }
 
     /// Deletes objects of our classes that the dataset no longer has (after a forced or outdated rebuild).

@@ -1,4 +1,3 @@
-public import ESCOCore
 
 /// A fast byte-level JSON reader and writer for `JSONValue`.
 ///
@@ -36,7 +35,7 @@ public enum JSONCodec {
 
     public static func encodeString(_ value: JSONValue) -> String { String(decoding: encode(value), as: UTF8.self) }
 
-    static func write(_ value: JSONValue, into out: inout [UInt8]) {
+    public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -61,17 +60,20 @@ public enum JSONCodec {
         }
     }
 
-    static func writeNumber(_ d: Double, into out: inout [UInt8]) {
+    public static func writeNumber(_ d: Double, into out: inout [UInt8]) {
         if !d.isFinite {
             out.append(contentsOf: "null".utf8)
         } else if d.rounded() == d, abs(d) < 9.0e15 {
             out.append(contentsOf: String(Int64(d)).utf8)
+        } else if let f = Float(exactly: d) {
+            // Vectors are Float32: their shortest Float text is half as long as the Double's.
+            out.append(contentsOf: f.description.utf8)
         } else {
             out.append(contentsOf: d.description.utf8)
         }
     }
 
-    static func writeFloats(_ v: [Float], into out: inout [UInt8]) {
+    public static func writeFloats(_ v: [Float], into out: inout [UInt8]) {
         out.append(UInt8(ascii: "["))
         for (n, f) in v.enumerated() {
             if n > 0 { out.append(UInt8(ascii: ",")) }
@@ -80,7 +82,7 @@ public enum JSONCodec {
         out.append(UInt8(ascii: "]"))
     }
 
-    static func writeString(_ s: String, into out: inout [UInt8]) {
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for c in s.utf8 {
             switch c {
