@@ -22,10 +22,15 @@ extension WeaviateStandIn {
                     case .failure(let e): error = e.message
                     case .success(let props):
                         let id = o.id ?? UUID().uuidString.lowercased()
-                        // Upsert: an existing id is overwritten, keeping its creation time.
-                        let created = s.objects[o.className]?[id]?.created ?? now
+                        if let problem = s.vectorLengthProblem(o.className, o.vector) {
+                            error = "Validate vector index for \(id): \(problem)"
+                            break
+                        }
+                        // Upsert: an existing id is overwritten whole. Weaviate stamps every batch object with
+                        // creationTimeUnix = lastUpdateTimeUnix = now, even on an overwrite (weaviate/weaviate#2500;
+                        // usecases/objects/batch_add.go), so the creation time is not kept.
                         let obj = StoredObject(
-                            className: o.className, id: id, properties: props, vector: o.vector, created: created,
+                            className: o.className, id: id, properties: props, vector: o.vector, created: now,
                             updated: now)
                         s.commitPut(obj)
                         stored = obj

@@ -151,12 +151,14 @@ extension WeaviateStandIn {
         let now = nowMillis()
         let obj = StoredObject(
             className: incoming.className, id: id, properties: props, vector: incoming.vector, created: now, updated: now)
-        let stored = store.withLock { s -> Bool in
-            guard s.classes[obj.className] != nil else { return false }
+        let failure = store.withLock { s -> String? in
+            guard s.classes[obj.className] != nil else { return "class \"\(obj.className)\" was deleted" }
+            if let problem = s.vectorLengthProblem(obj.className, obj.vector) { return problem }
             s.commitPut(obj)
-            return true
+            return nil
         }
-        guard stored else { return .weaviateError(500, "put object: class \"\(obj.className)\" was deleted") }
+        // Weaviate wraps storage errors as "put object: ..." and answers 500 (usecases/objects/add.go).
+        if let failure { return .weaviateError(500, "put object: \(failure)") }
         return .jsonBytes(200, obj.apiJSONBytes(includeVector: true))
     }
 
@@ -203,6 +205,9 @@ extension WeaviateStandIn {
             switch s.validate(incoming) {
             case .failure(let e): return .weaviateError(e.status, e.message)
             case .success(let props):
+                if let problem = s.vectorLengthProblem(className, incoming.vector) {
+                    return .weaviateError(500, "update object: put object: \(problem)")
+                }
                 // PUT without a vector drops it (vectorizer none): exactly the defect DESIGN section 2 names.
                 let obj = StoredObject(
                     className: className, id: id, properties: props, vector: incoming.vector,

@@ -14,6 +14,8 @@ struct WeaviateStore {
     var classes: [String: JSONValue] = [:]
     var classOrder: [String] = []
     var objects: [String: [String: StoredObject]] = [:]
+    /// Vector length per class, fixed by the first vector written (Weaviate's vector index keeps its dimensions).
+    private(set) var vectorDims: [String: Int] = [:]
     private var sortedIDCache: [String: [String]] = [:]
     private let directory: URL?
     private var walFD: Int32 = -1
@@ -75,10 +77,10 @@ struct WeaviateStore {
             classOrder.removeAll { $0 == name }
             objects[name] = nil
             sortedIDCache[name] = nil
+            vectorDims[name] = nil
         case "putObject":
             guard let o = op["object"].flatMap(StoredObject.init(wal:)) else { return }
-            if objects[o.className]?[o.id] == nil { sortedIDCache[o.className] = nil }
-            objects[o.className, default: [:]][o.id] = o
+            store(o)
         case "deleteObject":
             guard let c = op["className"]?.stringValue, let id = op["id"]?.stringValue else { return }
             if objects[c]?.removeValue(forKey: id) != nil { sortedIDCache[c] = nil }
@@ -107,8 +109,20 @@ struct WeaviateStore {
         o.encodeWAL(into: &line)
         line.append(contentsOf: "}\n".utf8)
         appendWAL(line)
+        store(o)
+    }
+
+    private mutating func store(_ o: StoredObject) {
         if objects[o.className]?[o.id] == nil { sortedIDCache[o.className] = nil }
         objects[o.className, default: [:]][o.id] = o
+        if let v = o.vector, vectorDims[o.className] == nil { vectorDims[o.className] = v.count }
+    }
+
+    /// Weaviate's vector index refuses a vector whose length differs from the vectors it holds
+    /// (`ValidateBeforeInsert` in adapters/repos/db/vector/hnsw): nil when `vector` fits `className`.
+    func vectorLengthProblem(_ className: String, _ vector: [Float]?) -> String? {
+        guard let vector, let dims = vectorDims[className], dims != vector.count else { return nil }
+        return "new node has a vector with length \(vector.count). Existing nodes have vectors with length \(dims)"
     }
 
     private mutating func appendWAL(_ line: [UInt8]) {
