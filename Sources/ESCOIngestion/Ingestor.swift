@@ -123,20 +123,36 @@ public struct Ingestor: Sendable {
         return "\(model.labelCount) labels"
     }
 
-    /// Keeps the vectorizer busy: while up to `uploadWindow` batches are being written to Weaviate, the
-    /// next chunk is already being vectorised. Upserts of distinct IDs commute, so order does not matter.
+    /// Keeps the vectorizer busy: two chunks are vectorised at once (so the model server never idles at a
+    /// chunk boundary) while up to `uploadWindow` batches are written to Weaviate. Upserts of distinct IDs
+    /// commute, so completion order does not matter.
     func pipeline(
         className: String, count: Int, step: IngestionStep,
         produce: @escaping @Sendable (Range<Int>) async throws -> [WriteObject]
     ) async throws {
         let size = max(1, settings.batchSize)
         let uploadWindow = 3
+        let produceAhead = 2
         let ranges = stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
+        var producing: [Task<[WriteObject], any Error>] = []
         var uploads: [(Task<Void, any Error>, Int)] = []
-        defer { uploads.forEach { $0.0.cancel() } }
-        for range in ranges {
+        defer {
+            producing.forEach { $0.cancel() }
+            uploads.forEach { $0.0.cancel() }
+        }
+        var next = 0
+        func startNext() {
+            guard next < ranges.count else { return }
+            let r = ranges[next]
+            next += 1
+            producing.append(Task { try await produce(r) })
+        }
+        for _ in 0..<produceAhead { startNext() }
+        var index = 0
+        while !producing.isEmpty {
             try Task.checkCancellation()
-            let objects = try await produce(range)
+            let objects = try await producing.removeFirst().value
+            startNext()
             while uploads.count >= uploadWindow {
                 let (oldest, done) = uploads.removeFirst()
                 try await oldest.value
@@ -145,7 +161,8 @@ public struct Ingestor: Sendable {
             }
             try await lease.checkHeld()
             let w = weaviate
-            uploads.append((Task { try await w.upsert(className: className, objects: objects) }, range.upperBound))
+            uploads.append((Task { try await w.upsert(className: className, objects: objects) }, ranges[index].upperBound))
+            index += 1
         }
         for (task, done) in uploads {
             try await task.value
