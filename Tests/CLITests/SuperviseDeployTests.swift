@@ -113,7 +113,7 @@ extension SuperviseE2E {
         static let unshareWorks: Bool = {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-            p.arguments = ["--pid", "--fork", "--kill-child", "/bin/true"]
+            p.arguments = ["--pid", "--fork", "--kill-child", "--mount-proc", "/bin/true"]
             p.standardError = FileHandle.nullDevice
             guard (try? p.run()) != nil else { return false }
             p.waitUntilExit()
@@ -124,9 +124,11 @@ extension SuperviseE2E {
         func runAsPid1IngestsAndExits0() async throws {
             try await E2EStack.with { stack in
                 let config = try stack.config()
+                // --mount-proc: a container has its own /proc; without it /proc/<pid> names the host's processes
+                // and the Swift runtime in the child reads the wrong /proc/<tid>/stat (it crashed with SIGILL).
                 let p = try E2EProcess(
                     "/usr/bin/unshare",
-                    ["--pid", "--fork", "--kill-child", Harness.binary("esco-supervise"), "run", "--config", config,
+                    ["--pid", "--fork", "--kill-child", "--mount-proc", Harness.binary("esco-supervise"), "run", "--config", config,
                      "--profile", "test"])
                 let status = await p.wait(timeout: 120)
                 #expect(status == 0, "\(p.stderr.suffix(3000))")
@@ -147,8 +149,9 @@ extension SuperviseE2E {
                                   "ESCO_BUILD_DIR": (Harness.binary("esco") as NSString).deletingLastPathComponent])
                 let status = await p.wait(timeout: 150)
                 #expect(status == 0, "\(p.stdout.suffix(2000)) \(p.stderr.suffix(2000))")
-                #expect(p.stdout.contains("example query:"))
-                #expect(p.stdout.contains("answer:"))
+                #expect(p.stdout.contains("example query"))
+                let answer = p.stdout.components(separatedBy: "answer:\n").last ?? ""
+                #expect(p.stdout.contains("answer:\n") && !answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
             }
         }
     }
