@@ -6,7 +6,8 @@ extension ESCOConfiguration {
     public static let standardProfiles = ["default", "local", "cloud"]
 
     /// Loads `profile` from the YAML file at `file`, then applies environment overrides
-    /// (`WEAVIATE_URL`, `WEAVIATE_API_KEY`, the variable named by `apiKeyEnv`, `T2V_URL`, `ESCO_DATA`, `ESCO_LOCK_DIR`, `ESCO_VECTOR_CACHE_DIR`).
+    /// (`WEAVIATE_URL`, `WEAVIATE_API_KEY`, the variable named by `apiKeyEnv`, `T2V_URL`, `ESCO_DATA`,
+    /// `ESCO_LOCK_DIR`, `ESCO_VECTOR_CACHE_DIR`).
     ///
     /// Relative paths (`data.path`, `vectorizer.cacheDirectory`, `weaviate.schemaDirectory`, `lock.directory`)
     /// resolve against `workingDirectory` (default: the process's current directory), never the file's folder.
@@ -73,7 +74,8 @@ extension ESCOConfiguration {
             config.vectorizer.url = try checkedURL(url, file: "environment", keyPath: "T2V_URL")
         }
         if let path = nonEmpty("ESCO_DATA") { config.data.path = path }
-        // Set by docker-compose.yml and the systemd units: the only writable places in their sandboxes.
+        // The deployments set these to the only writable places (systemd's RuntimeDirectory=/StateDirectory=,
+        // compose's volumes); without them the `local` profile's relative cache dir is read-only under systemd.
         if let dir = nonEmpty("ESCO_LOCK_DIR") { config.lock.directory = dir }
         if let dir = nonEmpty("ESCO_VECTOR_CACHE_DIR") { config.vectorizer.cacheDirectory = dir }
         // The generic variable wins, like every other override; otherwise the profile's named variable.

@@ -64,4 +64,29 @@ extension SupervisorStateMachine {
     static func seconds(_ ms: Int64) -> String {
         ms % 1000 == 0 ? "\(ms / 1000) s" : "\(Double(ms) / 1000) s"
     }
+
+    /// The child found the lock taken (another process holds the OS file lock, or won the claim) but the
+    /// state shows no live lease yet: the winner has not recorded its claim. Poll like any waiter instead of
+    /// exiting 1 while it ingests; a busy child did no work, so it does not count against `maxIngestRuns`.
+    mutating func busyChild(_ state: IngestionState?, nowMs: Int64) -> [Action] {
+        ingestRuns -= 1
+        let since = busySinceMs ?? nowMs
+        busySinceMs = since
+        if nowMs - since >= configuration.waitDeadlineMs {
+            return finish(
+                .tryLater,
+                "the ingestion lock was held by another runner for \(Self.seconds(nowMs - since)) without a recorded"
+                    + " lease: try later",
+                nowMs: nowMs
+            )
+        }
+        let holder = state?.holder ?? ""
+        phase = .waitingForHolder(
+            HolderWait(holder: holder, sinceMs: nowMs, deadlineMs: since + configuration.waitDeadlineMs)
+        )
+        let delay = jitteredDelay(attempt: 0, initialMs: configuration.pollInitialMs, maxMs: configuration.pollMaxMs)
+        return [log(.info, "ingestion lock held by another runner, waiting for its state", [:])]
+            + setStatus("waiting for the ingestion lock held by another runner", nowMs: nowMs)
+            + [.sleep(ms: max(1, delay), reason: .holder(holder))]
+    }
 }

@@ -58,6 +58,8 @@ public struct SupervisorStateMachine: Sendable {
     var currentStatus = "starting"
     /// `host:pid` of the last child started, to recognise its lease after it died.
     var lastChildHolder: String?
+    /// When a child first came back busy with no live lease to wait for (see `busyChild`).
+    var busySinceMs: Int64?
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -236,6 +238,7 @@ public struct SupervisorStateMachine: Sendable {
                 return beginHolderWait(state, previous: nil, nowMs: nowMs)
             }
             if derived == .completed { return beginVerify(.warm, nowMs: nowMs) }
+            if outcome == .exited(ESCOExit.tryLater.rawValue) { return busyChild(state, nowMs: nowMs) }
             return finish(
                 outcome.failureExitCode,
                 "ingestion \(outcome); state: \(Self.summary(state, derived: derived, mounted: fingerprint))",
@@ -370,7 +373,7 @@ public struct SupervisorStateMachine: Sendable {
         }
     }
 
-    private mutating func finish(
+    mutating func finish(
         _ code: ESCOExit, _ reason: String, nowMs: Int64, fields: [String: String] = [:]
     ) -> [Action] {
         let level: LogLevel = code == .ready ? .info : (code == .tryLater ? .warning : .error)

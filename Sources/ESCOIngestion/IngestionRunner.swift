@@ -125,8 +125,10 @@ public struct IngestionRunner: Sendable {
                 heartbeat.cancel()
                 let message = (error as? IngestionError)?.description ?? "\(error)"
                 // Best effort: the state must not claim progress it does not have. If this write fails
-                // too, the lease expires and the next run sees `stale`.
-                try? await lease.finish(status: .failed, error: message)
+                // too, the lease expires and the next run sees `stale`. Detached: after SIGTERM/SIGINT this
+                // task is cancelled, and a cancelled task's HTTP requests fail at once, so the write would
+                // never reach Weaviate and the state would stay `in_progress`.
+                await Task.detached { try? await lease.finish(status: .failed, error: message) }.value
                 throw error
             }
         }

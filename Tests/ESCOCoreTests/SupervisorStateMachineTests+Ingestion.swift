@@ -170,3 +170,45 @@ extension SupervisorStateMachineTests {
         #expect(machine.receive(.terminationRequested(signal: 2), nowMs: 41).isEmpty)
     }
 }
+
+/// A child that exits 1 (busy: another process holds the OS file lock) before the winner's claim is
+/// visible in the state: the compose race of several esco-init replicas.
+extension SupervisorStateMachineTests {
+    @Test func busyChildWithNoLeaseYetPollsInsteadOfExiting() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.childExited(.exited(1)), nowMs: 50)
+        let actions = machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 51)
+        #expect(Self.exitCode(actions) == nil)
+        #expect(machine.phaseName == "wait-holder")
+        #expect(Self.sleeps(actions).count == 1 && Self.sleeps(actions)[0] <= 100)
+        _ = machine.receive(.slept, nowMs: 200)
+        // The winner's lease has landed by now: wait for it like any waiter.
+        _ = machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 201)
+        #expect(machine.phaseName == "wait-holder")
+    }
+
+    @Test func busyChildrenDoNotUseUpIngestRuns() {
+        var machine = Self.ingesting()
+        for step in 0..<5 {
+            let t = Int64(100 * step)
+            _ = machine.receive(.childExited(.exited(1)), nowMs: 50 + t)
+            _ = machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 51 + t)
+            _ = machine.receive(.slept, nowMs: 52 + t)
+            let actions = machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 53 + t)
+            #expect(Self.nonLog(actions).last == .spawnIngest(force: false), "attempt \(step)")
+            _ = machine.receive(.childSpawned(pid: 100 + Int32(step)), nowMs: 54 + t)
+        }
+    }
+
+    @Test func busyChildForLongerThanTheWaitDeadlineExitsOne() {
+        var machine = Self.ingesting()
+        _ = machine.receive(.childExited(.exited(1)), nowMs: 50)
+        _ = machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 51)
+        _ = machine.receive(.slept, nowMs: 52)
+        _ = machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 53)
+        _ = machine.receive(.childSpawned(pid: 101), nowMs: 54)
+        _ = machine.receive(.childExited(.exited(1)), nowMs: 6_000)
+        let actions = machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 6_001)
+        #expect(Self.exitCode(actions) == .tryLater)
+    }
+}

@@ -66,24 +66,3 @@ struct StoreSnapshot: Equatable {
         return out
     }
 }
-
-/// `esco dataset stats --json` numbers, the independent expectation for counts.
-struct DatasetStatsJSON {
-    let json: [String: Any]
-
-    static func load(_ path: String) async throws -> DatasetStatsJSON {
-        let r = try await Harness.run(DatasetPaths.escoBinary, ["dataset", "stats", "--data", path, "--json"])
-        let obj = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
-        return DatasetStatsJSON(json: obj ?? [:])
-    }
-
-    func int(_ path: String...) -> Int {
-        var cur: Any? = json
-        for p in path { cur = (cur as? [String: Any])?[p] }
-        return (cur as? Int) ?? (cur as? NSNumber)?.intValue ?? -1
-    }
-
-    var collectionMembers: Int {
-        (json["collections"] as? [String: Any])?.values.reduce(0) { $0 + (($1 as? Int) ?? 0) } ?? -1
-    }
-}
