@@ -49,7 +49,7 @@ func runESCO(_ arguments: [String], environment: [String: String] = [:]) throws 
     @Test func noDataIsAUsageError() throws {
         let r = try runESCO(["dataset", "stats"])
         #expect(r.status == 64)
-        #expect(r.err.contains("pass --data PATH or set ESCO_DATA"))
+        #expect(r.err.contains("no dataset given; pass --data PATH, set ESCO_DATA"))
     }
 
     @Test func unbalancedQuoteExits65WithPosition() throws {

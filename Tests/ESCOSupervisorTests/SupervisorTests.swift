@@ -127,8 +127,12 @@ import Testing
 
     @Test func dependencyWaitLogsOneLinePerStateChange() async throws {
         let probe = InMemoryProbe(name: "weaviate", readyAfter: 4)
+        // A deadline far beyond the ~100 ms the five probes need, so a loaded machine cannot cut the wait short.
+        var settings = Self.fastSettings
+        settings.dependencyDeadline = .seconds(30)
         _ = await supervisor(
-            probes: [probe], reader: InMemoryStateReader([Self.completed()]), launcher: try script("exit 0")
+            probes: [probe], reader: InMemoryStateReader([Self.completed()]), launcher: try script("exit 0"),
+            settings: settings
         ).run()
         let lines = log.all.filter { $0.contains("dependency=weaviate") }
         #expect(
