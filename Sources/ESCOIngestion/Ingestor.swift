@@ -75,6 +75,7 @@ public struct Ingestor: Sendable {
                     detail = "\(r.checks.count) checks passed"
                 }
                 try await lease.completeStep(step)
+                releaseFreeHeap()  // batches of one step are not reused by the next: keep RSS flat
                 progress.stepFinished(index: index, count: count, step: step, detail: detail)
             } catch var e as IngestionError {
                 e.step = e.step ?? "\(index)/\(count) \(step.rawValue)"

@@ -32,7 +32,9 @@ public final class LogProgress: IngestionProgress, @unchecked Sendable {
     }
 
     public func stepFinished(index: Int, count: Int, step: IngestionStep, detail: String) {
-        logger.info("step finished", metadata: ["step": "\(index)/\(count) \(step.rawValue)", "result": "\(detail)"])
+        logger.info("step finished", metadata: [
+            "step": "\(index)/\(count) \(step.rawValue)", "result": "\(detail)", "rssMiB": "\(residentMiB())",
+        ])
     }
 }
 

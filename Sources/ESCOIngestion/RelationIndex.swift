@@ -14,7 +14,6 @@ public struct RelationIndex: Sendable {
 
     /// `refs[className][conceptUri][property]` = targets in dataset order, without duplicates.
     public private(set) var refs: [String: [String: [String: [Target]]]] = [:]
-    private var seen: Set<String> = []
     /// Dangling rows per relation file kind.
     public private(set) var dangling: [String: Int] = [:]
 
@@ -42,9 +41,8 @@ public struct RelationIndex: Sendable {
     }
 
     mutating func add(_ from: Target, _ property: String, _ to: Target) {
-        let key = from.id + property + to.id
-        guard seen.insert(key).inserted else { return }
-        refs[from.className, default: [:]][from.uri, default: [:]][property, default: []].append(to)
+        // De-duplicate by scanning the list: lists are short, and a set of 300k composite keys cost ~60 MB.
+        refs[from.className, default: [:]][from.uri, default: [:]][property, default: []].appendIfAbsent(to)
     }
 
     mutating func link(_ a: Target, _ forward: String, _ b: Target, _ backward: String) {
@@ -52,8 +50,12 @@ public struct RelationIndex: Sendable {
         add(b, backward, a)
     }
 
-    /// Drops the de-duplication set (tens of MB for full ESCO) once every relation is in.
-    public mutating func finishBuilding() { seen = [] }
+    /// Trims spare capacity of the reference lists once every relation is in.
+    public mutating func finishBuilding() {
+        for (c, byURI) in refs {
+            refs[c] = byURI.mapValues { $0.mapValues { Array($0) } }
+        }
+    }
 
     public func targets(_ className: String, _ uri: String, _ property: String) -> [Target] {
         refs[className]?[uri]?[property] ?? []
@@ -128,5 +130,11 @@ public struct RelationIndex: Sendable {
         let uri = m.collection.conceptSchemeURI
         let c = Target(className: "SkillCollection", uri: uri, id: ObjectID.uuid5(uri))
         link(member, "collections", c, member.className == "Skill" ? "skills" : "occupations")
+    }
+}
+
+extension Array where Element == RelationIndex.Target {
+    mutating func appendIfAbsent(_ t: Element) {
+        if !contains(where: { $0.id == t.id }) { append(t) }
     }
 }
