@@ -61,12 +61,17 @@ public struct ConceptDocument: Sendable, Hashable {
 
 /// One searchable label pointing at its concept.
 public struct LabelDocument: Sendable, Hashable {
+    /// Deterministic ID: the concept URI, the label type and the label text.
+    public static func id(conceptURI: String, type: String, text: String) -> String {
+        ObjectID.uuid5(conceptURI + "#label/" + type + "/" + text)
+    }
+
     public var id: String
     public var properties: [String: JSONValue]
     public var text: String
 
     init(concept: ConceptDocument, type: String, text: String) {
-        self.id = ObjectID.uuid5(concept.uri + "#label/" + type + "/" + text)
+        self.id = Self.id(conceptURI: concept.uri, type: type, text: text)
         self.text = text
         self.properties = [
             "text": .string(text), "labelType": .string(type), "conceptUri": .string(concept.uri),

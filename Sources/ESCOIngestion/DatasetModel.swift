@@ -94,7 +94,14 @@ public struct DatasetModel: Sendable {
     }
 
     /// IDs of every Label object (for pruning).
-    public func labelIDs() -> Set<String> { Set(labels(0..<labelCount).map(\.id)) }
+    public func labelIDs() -> Set<String> {
+        // IDs only: building 134k full label documents here cost ~80 MB at the end of a run.
+        let groups = [iscoGroups, skillGroups, skills, occupations]
+        return Set(labelIndex.map { c, i, l in
+            let doc = groups[Int(c)][Int(i)]
+            return LabelDocument.id(conceptURI: doc.uri, type: doc.labels[Int(l)].type, text: doc.labels[Int(l)].text)
+        })
+    }
 
     /// Expected objects per class, for the state's counts and for verification.
     public func expectedCounts(labelVectors: Bool) -> [String: Int] {
