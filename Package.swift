@@ -110,7 +110,10 @@ let package = Package(
 
         .testTarget(name: "ESCOCoreTests", dependencies: ["ESCOCore"]),
         .testTarget(name: "ESCODatasetTests", dependencies: ["ESCODataset", "TestSupport"]),
-        .testTarget(name: "ESCOClientsTests", dependencies: ["ESCOClients", "ESCOConfig", "TestSupport"]),
+        .testTarget(
+            name: "ESCOClientsTests",
+            dependencies: ["ESCOClients", "ESCOConfig", "TestSupport", .product(name: "GraphQL", package: "GraphQL")]
+        ),
         .testTarget(name: "ESCOStandInsTests", dependencies: ["ESCOStandIns", "TestSupport"]),
         .testTarget(name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "TestSupport"]),
         .testTarget(name: "ESCOSupervisorTests", dependencies: ["ESCOSupervisor", "TestSupport"]),

@@ -1,1 +1,0 @@
-// Module ESCOClients: see DESIGN.md section 3.

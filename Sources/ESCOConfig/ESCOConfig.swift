@@ -1,1 +1,0 @@
-// Module ESCOConfig: see DESIGN.md section 3.
