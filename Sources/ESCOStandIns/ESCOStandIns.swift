@@ -1,1 +1,0 @@
-// Module ESCOStandIns: see DESIGN.md section 3.

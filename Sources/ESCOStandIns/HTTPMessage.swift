@@ -1,0 +1,79 @@
+public import ESCOCore
+
+/// One parsed HTTP/1.1 request as the stand-ins see it.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// Path without the query string, percent-decoded.
+    public var path: String
+    public var query: [String: String]
+    /// Header names lower-cased.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public func header(_ name: String) -> String? { headers[name.lowercased()] }
+
+    /// Path segments without empty parts: `/v1/objects/C/id` → `["v1","objects","C","id"]`.
+    public var segments: [String] { path.split(separator: "/").map(String.init) }
+}
+
+/// A response; `nil` from a handler means "close the connection without answering".
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public static func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: JSONCodec.encode(value))
+    }
+
+    public static func jsonBytes(_ status: Int, _ body: [UInt8]) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json")], body: body)
+    }
+
+    public static func empty(_ status: Int) -> HTTPResponse { HTTPResponse(status: status) }
+
+    /// Weaviate's REST error body: `{"error":[{"message":"..."}]}`.
+    public static func weaviateError(_ status: Int, _ message: String) -> HTTPResponse {
+        .json(status, ["error": [["message": .string(message)]]])
+    }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 100: "Continue"
+        case 200: "OK"
+        case 204: "No Content"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 413: "Payload Too Large"
+        case 422: "Unprocessable Entity"
+        case 500: "Internal Server Error"
+        case 503: "Service Unavailable"
+        default: "Status \(status)"
+        }
+    }
+}
+
+func percentDecode(_ s: Substring) -> String {
+    guard s.contains("%") || s.contains("+") else { return String(s) }
+    var out: [UInt8] = []
+    var it = Array(s.utf8)[...]
+    while let c = it.popFirst() {
+        if c == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+            out.append(v)
+            it = it.dropFirst(2)
+        } else if c == UInt8(ascii: "+") {
+            out.append(UInt8(ascii: " "))
+        } else {
+            out.append(c)
+        }
+    }
+    return String(decoding: out, as: UTF8.self)
+}

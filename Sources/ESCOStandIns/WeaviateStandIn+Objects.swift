@@ -1,0 +1,263 @@
+import ESCOCore
+import Foundation
+import Synchronization
+
+/// An object body as sent to `/v1/objects` or in a batch.
+struct IncomingObject {
+    var className: String
+    var id: String?
+    var properties: [String: JSONValue]
+    var vector: [Float]?
+
+    static func parse(_ v: JSONValue) -> Result<IncomingObject, ObjectError> {
+        guard case .object(let o) = v else { return .failure(.init(422, "object must be a JSON object")) }
+        let className = o["class"]?.stringValue ?? ""
+        var id: String?
+        if let raw = o["id"], !raw.isNull {
+            guard let s = raw.stringValue, ObjectID.isUUID(s) else {
+                return .failure(.init(422, "invalid object: invalid UUID length: \(o["id"]?.stringValue?.count ?? 0)"))
+            }
+            id = s.lowercased()
+        }
+        var vector: [Float]?
+        if let raw = o["vector"], !raw.isNull {
+            guard let a = raw.arrayValue, a.allSatisfy({ $0.doubleValue != nil }) else {
+                return .failure(.init(422, "invalid object: vector must be an array of numbers"))
+            }
+            vector = a.isEmpty ? nil : a.map { Float($0.doubleValue!) }
+        }
+        let props = o["properties"]?.objectValue ?? [:]
+        return .success(IncomingObject(className: className, id: id, properties: props, vector: vector))
+    }
+}
+
+struct ObjectError: Error {
+    let status: Int
+    let message: String
+    init(_ status: Int, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+}
+
+func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+extension WeaviateStore {
+    /// Checks properties against the class (auto-schema is off) and normalises beacons.
+    func validate(_ o: IncomingObject) -> Result<[String: JSONValue], ObjectError> {
+        guard classes[o.className] != nil else {
+            return .failure(.init(422, "invalid object: class \"\(o.className)\" not found in schema"))
+        }
+        var out: [String: JSONValue] = [:]
+        for (name, value) in o.properties {
+            guard let def = property(o.className, name),
+                let types = def["dataType"]?.arrayValue?.compactMap(\.stringValue), let type = types.first
+            else {
+                return .failure(.init(422, "invalid object: no such prop with name '\(name)' found in class '\(o.className)' in the schema. Check your schema files for which properties in this class are available"))
+            }
+            if value.isNull { continue }
+            if let problem = Self.typeProblem(value, type: type, isRef: !primitiveDataTypes.contains(type)) {
+                return .failure(.init(422, "invalid object: invalid \(type) property '\(name)' on class '\(o.className)': \(problem)"))
+            }
+            if !primitiveDataTypes.contains(type) {
+                var refs: [JSONValue] = []
+                for item in value.arrayValue ?? [] {
+                    guard let b = item["beacon"]?.stringValue.flatMap(Beacon.init) else {
+                        return .failure(.init(422, "invalid object: invalid reference property '\(name)': beacon must be weaviate://localhost/{Class}/{uuid}"))
+                    }
+                    var nb = b
+                    if nb.className == nil, types.count == 1 { nb.className = types[0] }
+                    if let c = nb.className, !types.contains(c) {
+                        return .failure(.init(422, "invalid object: invalid reference property '\(name)': class '\(c)' is not a target of this property"))
+                    }
+                    refs.append(["beacon": .string(nb.string)])
+                }
+                out[name] = .array(refs)
+            } else {
+                out[name] = value
+            }
+        }
+        return .success(out)
+    }
+
+    static func typeProblem(_ v: JSONValue, type: String, isRef: Bool) -> String? {
+        if isRef { return v.arrayValue == nil ? "reference properties must be arrays of beacons" : nil }
+        let base = type.hasSuffix("[]") ? String(type.dropLast(2)) : type
+        if type.hasSuffix("[]") {
+            guard let a = v.arrayValue else { return "not a list, but \(kind(v))" }
+            return a.lazy.compactMap { scalarProblem($0, base) }.first
+        }
+        return scalarProblem(v, base)
+    }
+
+    static func scalarProblem(_ v: JSONValue, _ t: String) -> String? {
+        switch t {
+        case "text", "string": return v.stringValue == nil ? "not a string, but \(kind(v))" : nil
+        case "int": return v.intValue == nil ? "requires an integer, the given value is '\(JSONCodec.encodeString(v))'" : nil
+        case "number": return v.doubleValue == nil ? "not a number, but \(kind(v))" : nil
+        case "boolean": return v.boolValue == nil ? "not a boolean, but \(kind(v))" : nil
+        case "uuid": return v.stringValue.map(ObjectID.isUUID) == true ? nil : "requires a uuid string"
+        case "date":
+            guard let s = v.stringValue, parseDate(s) != nil else {
+                return "requires a string with a RFC3339 formatted date, but the given value is '\(JSONCodec.encodeString(v))'"
+            }
+            return nil
+        default: return nil
+        }
+    }
+
+    static func kind(_ v: JSONValue) -> String {
+        switch v {
+        case .null: "nil"
+        case .bool: "bool"
+        case .number: "float64"
+        case .string: "string"
+        case .array: "[]interface {}"
+        case .object: "map[string]interface {}"
+        }
+    }
+}
+
+func parseDate(_ s: String) -> Date? {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    if let d = f.date(from: s) { return d }
+    f.formatOptions = [.withInternetDateTime]
+    return f.date(from: s)
+}
+
+extension WeaviateStandIn {
+    func createObject(_ req: HTTPRequest) -> HTTPResponse {
+        guard let body = try? JSONCodec.parse(req.body) else { return .weaviateError(422, "invalid JSON in request body") }
+        var incoming: IncomingObject
+        switch IncomingObject.parse(body) {
+        case .failure(let e): return .weaviateError(e.status, e.message)
+        case .success(let o): incoming = o
+        }
+        let id = incoming.id ?? UUID().uuidString.lowercased()
+        incoming.id = id
+        // Weaviate's existence check and write are separate steps; createWindowMs widens the gap.
+        let checked: Result<[String: JSONValue], ObjectError> = store.withLock { s in
+            if s.objects[incoming.className]?[id] != nil { return .failure(.init(422, "id '\(id)' already exists")) }
+            return s.validate(incoming)
+        }
+        let props: [String: JSONValue]
+        switch checked {
+        case .failure(let e): return .weaviateError(e.status, e.message)
+        case .success(let p): props = p
+        }
+        let window = faults.createWindowMs
+        if window > 0 { usleep(UInt32(window) * 1000) }
+        let now = nowMillis()
+        let obj = StoredObject(
+            className: incoming.className, id: id, properties: props, vector: incoming.vector, created: now, updated: now)
+        let stored = store.withLock { s -> Bool in
+            guard s.classes[obj.className] != nil else { return false }
+            s.commitPut(obj)
+            return true
+        }
+        guard stored else { return .weaviateError(500, "put object: class \"\(obj.className)\" was deleted") }
+        return .jsonBytes(200, obj.apiJSONBytes(includeVector: true))
+    }
+
+    func objectByID(_ req: HTTPRequest, className: String, id: String) -> HTTPResponse {
+        switch req.method {
+        case "GET", "HEAD":
+            guard let o = store.withLock({ $0.objects[className]?[id] }) else { return .empty(404) }
+            if req.method == "HEAD" { return .empty(204) }
+            let include = (req.query["include"] ?? "").split(separator: ",").contains("vector")
+            return .jsonBytes(200, o.apiJSONBytes(includeVector: include))
+        case "DELETE":
+            let existed = store.withLock { s -> Bool in
+                guard s.objects[className]?[id] != nil else { return false }
+                s.commit(["op": "deleteObject", "className": .string(className), "id": .string(id)])
+                return true
+            }
+            return .empty(existed ? 204 : 404)
+        case "PUT", "PATCH": return update(req, className: className, id: id, merge: req.method == "PATCH")
+        default: return .weaviateError(405, "method \(req.method) not allowed on \(req.path)")
+        }
+    }
+
+    private func update(_ req: HTTPRequest, className: String, id: String, merge: Bool) -> HTTPResponse {
+        guard let body = try? JSONCodec.parse(req.body) else { return .weaviateError(422, "invalid JSON in request body") }
+        var incoming: IncomingObject
+        switch IncomingObject.parse(body) {
+        case .failure(let e): return .weaviateError(e.status, e.message)
+        case .success(let o): incoming = o
+        }
+        if incoming.className.isEmpty { incoming.className = className }
+        if incoming.className != className || (incoming.id != nil && incoming.id != id) {
+            return .weaviateError(422, "invalid update: field 'id' or 'class' is immutable")
+        }
+        return store.withLock { s in
+            guard let existing = s.objects[className]?[id] else {
+                // Weaviate 1.25-1.32 answers 500 for PUT on a missing object, 404 for PATCH.
+                if merge { return .empty(404) }
+                return .weaviateError(500, "repo.putobject: object \(className)/\(id) not found: no object to replace")
+            }
+            if merge {
+                for (k, v) in existing.properties where incoming.properties[k] == nil { incoming.properties[k] = v }
+                if incoming.vector == nil { incoming.vector = existing.vector }
+            }
+            switch s.validate(incoming) {
+            case .failure(let e): return .weaviateError(e.status, e.message)
+            case .success(let props):
+                // PUT without a vector drops it (vectorizer none): exactly the defect DESIGN section 2 names.
+                let obj = StoredObject(
+                    className: className, id: id, properties: props, vector: incoming.vector,
+                    created: existing.created, updated: nowMillis())
+                s.commitPut(obj)
+                return merge ? .empty(204) : .jsonBytes(200, obj.apiJSONBytes(includeVector: true))
+            }
+        }
+    }
+
+    func listObjects(_ req: HTTPRequest) -> HTTPResponse {
+        let limit = Int(req.query["limit"] ?? "") ?? 25
+        let includeVector = (req.query["include"] ?? "").split(separator: ",").contains("vector")
+        guard let className = req.query["class"] else {
+            if req.query["after"] != nil { return .weaviateError(422, "the 'after' parameter requires 'class'") }
+            // Without a class: every object, class by class (good enough for our use).
+            let all = store.withLock { s in s.classOrder.flatMap { c in s.sortedIDs(c).compactMap { s.objects[c]?[$0] } } }
+            let offset = Int(req.query["offset"] ?? "") ?? 0
+            return listBody(Array(all.dropFirst(offset).prefix(limit)), includeVector: includeVector)
+        }
+        let page: [StoredObject]? = store.withLock { s in
+            guard s.classes[className] != nil else { return nil }
+            let ids = s.sortedIDs(className)
+            var start = 0
+            if let after = req.query["after"]?.lowercased() {
+                start = ids.partitionPoint { $0 <= after }
+            } else if let offset = Int(req.query["offset"] ?? "") {
+                start = min(offset, ids.count)
+            }
+            return ids[start...].prefix(limit).compactMap { s.objects[className]?[$0] }
+        }
+        guard let page else { return .weaviateError(422, "class \"\(className)\" not found in schema") }
+        return listBody(page, includeVector: includeVector)
+    }
+
+    private func listBody(_ objs: [StoredObject], includeVector: Bool) -> HTTPResponse {
+        var out = Array("{\"objects\":[".utf8)
+        for (n, o) in objs.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            o.encodeAPI(into: &out, includeVector: includeVector)
+        }
+        out.append(contentsOf: "],\"totalResults\":\(objs.count)}".utf8)
+        return .jsonBytes(200, out)
+    }
+}
+
+extension Array {
+    /// Index of the first element for which `pred` is false, given a partitioned array.
+    func partitionPoint(_ pred: (Element) -> Bool) -> Int {
+        var lo = 0
+        var hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if pred(self[mid]) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

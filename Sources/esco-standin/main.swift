@@ -1,1 +1,0 @@
-print("esco-standin: not built yet")
