@@ -54,13 +54,16 @@ public struct IngestionState: Sendable, Hashable, Codable {
     public var completedSteps: [String]
     /// esco-stack version that wrote the state.
     public var version: String
+    /// Reference counts to spot-check at verification, as `Class/uuid/property=count`, recorded at
+    /// ingestion so a warm start can verify without re-reading the dataset.
+    public var referenceSample: [String] = []
 
     public init(
         status: IngestionStatus = .notStarted, runId: String = "", holder: String = "", generation: Int = 0,
         leaseExpiresAtMs: Int64 = 0, heartbeatAtMs: Int64 = 0, startedAtMs: Int64 = 0, endedAtMs: Int64 = 0,
         step: String = "", stepIndex: Int = 0, stepCount: Int = 0, itemsDone: Int = 0, itemsTotal: Int = 0,
         fingerprint: String = "", counts: [String: Int] = [:], error: String = "", completedSteps: [String] = [],
-        version: String = ESCOStack.version
+        version: String = ESCOStack.version, referenceSample: [String] = []
     ) {
         self.status = status
         self.runId = runId
@@ -80,6 +83,7 @@ public struct IngestionState: Sendable, Hashable, Codable {
         self.error = error
         self.completedSteps = completedSteps
         self.version = version
+        self.referenceSample = referenceSample
     }
 
     /// True while an in-progress run's lease has not expired.

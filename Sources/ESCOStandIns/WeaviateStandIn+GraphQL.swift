@@ -123,7 +123,7 @@ struct GQLContext {
     func aggregate(_ field: Field, _ s: inout WeaviateStore) throws -> JSONValue {
         let className = try classExists(field, s, type: "AggregateObjectsObj")
         let args = try arguments(field, allowed: ["where", "groupBy", "limit", "nearVector", "objectLimit"], type: "AggregateObjectsObj")
-        let filter = try args["where"].map(WhereFilter.parse)
+        let filter = try args["where"].map(WhereFilter.parse)?.resolved(for: className, in: s)
         let objects = s.objects[className] ?? [:]
         let count = filter.map { f in objects.values.reduce(0) { $0 + (f.matches($1, s) ? 1 : 0) } } ?? objects.count
         var row: [String: JSONValue] = [:]
@@ -142,7 +142,7 @@ struct GQLContext {
             field, allowed: ["where", "limit", "offset", "after", "sort", "nearVector", "autocut", "consistencyLevel"],
             type: "GetObjectsObj")
         try validateSelections(className, field.selectionSet?.selections ?? [], s)
-        let filter = try args["where"].map(WhereFilter.parse)
+        let filter = try args["where"].map(WhereFilter.parse)?.resolved(for: className, in: s)
         var limit = args["limit"]?.intValue
         let offset = args["offset"]?.intValue ?? 0
         var rows: [(StoredObject, Float?)] = []

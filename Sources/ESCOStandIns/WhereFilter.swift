@@ -7,6 +7,8 @@ indirect enum WhereFilter {
     case or([WhereFilter])
     case not(WhereFilter)
     case leaf(path: [String], op: String, value: JSONValue)
+    /// A leaf on a property of the queried class, with its definition resolved at parse time.
+    case resolved(property: String, op: String, value: JSONValue, dataType: String, tokenization: String)
 
     static let leafOperators: Set<String> = [
         "Equal", "NotEqual", "Like", "ContainsAny", "ContainsAll", "GreaterThan", "GreaterThanEqual", "LessThan",
@@ -42,7 +44,35 @@ indirect enum WhereFilter {
         case .or(let parts): return parts.contains { $0.matches(o, s) }
         case .not(let f): return !f.matches(o, s)
         case .leaf(let path, let op, let value): return Self.leaf(path[...], op, value, o, s)
+        case .resolved(let name, let op, let value, let dataType, let tokenization):
+            return Self.check(op, o.properties[name], value, dataType: dataType, tokenization: tokenization)
         }
+    }
+
+    /// Resolves single-property leaves against `className` so evaluation skips schema lookups.
+    func resolved(for className: String, in s: WeaviateStore) -> WhereFilter {
+        switch self {
+        case .and(let parts): return .and(parts.map { $0.resolved(for: className, in: s) })
+        case .or(let parts): return .or(parts.map { $0.resolved(for: className, in: s) })
+        case .not(let f): return .not(f.resolved(for: className, in: s))
+        case .resolved: return self
+        case .leaf(let path, let op, let value):
+            guard path.count == 1, path[0] != "id", path[0] != "_id" else { return self }
+            let def = s.property(className, path[0])
+            return .resolved(
+                property: path[0], op: op, value: value,
+                dataType: def?["dataType"]?.arrayValue?.first?.stringValue ?? "text",
+                tokenization: def?["tokenization"]?.stringValue ?? "word")
+        }
+    }
+
+    static func check(_ op: String, _ actual: JSONValue?, _ value: JSONValue, dataType: String, tokenization: String) -> Bool {
+        if op == "IsNull" {
+            let isNull = actual == nil || actual!.isNull || actual!.arrayValue?.isEmpty == true
+            return isNull == (value.boolValue ?? true)
+        }
+        guard let actual, !actual.isNull else { return op == "NotEqual" }
+        return compare(op, actual, value, dataType: dataType, tokenization: tokenization)
     }
 
     private static func leaf(_ path: ArraySlice<String>, _ op: String, _ value: JSONValue, _ o: StoredObject, _ s: WeaviateStore) -> Bool {
@@ -64,13 +94,7 @@ indirect enum WhereFilter {
         let def = s.property(o.className, name)
         let dataType = def?["dataType"]?.arrayValue?.first?.stringValue ?? "text"
         let tokenization = def?["tokenization"]?.stringValue ?? "word"
-        let actual = o.properties[name]
-        if op == "IsNull" {
-            let isNull = actual == nil || actual!.isNull || actual!.arrayValue?.isEmpty == true
-            return isNull == (value.boolValue ?? true)
-        }
-        guard let actual, !actual.isNull else { return op == "NotEqual" }
-        return compare(op, actual, value, dataType: dataType, tokenization: tokenization)
+        return check(op, o.properties[name], value, dataType: dataType, tokenization: tokenization)
     }
 
     static func compare(_ op: String, _ actual: JSONValue, _ filter: JSONValue, dataType: String, tokenization: String) -> Bool {

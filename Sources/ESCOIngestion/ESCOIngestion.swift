@@ -1,1 +1,0 @@
-// Module ESCOIngestion: see DESIGN.md section 3.

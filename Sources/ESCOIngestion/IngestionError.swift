@@ -1,0 +1,36 @@
+/// Errors of the ingestion layer. `description` is what an operator reads: what, where, what to do.
+public struct IngestionError: Error, CustomStringConvertible, Sendable {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private let raw: String
+        private init(_ raw: String) { self.raw = raw }
+        public static let lock = Code("lock")
+        public static let busy = Code("busy")
+        public static let leaseLost = Code("lease-lost")
+        public static let dataset = Code("dataset")
+        public static let weaviate = Code("weaviate")
+        public static let vectorizer = Code("vectorizer")
+        public static let verification = Code("verification")
+        public static let cancelled = Code("cancelled")
+        public var description: String { raw }
+    }
+
+    public let code: Code
+    public let message: String
+    public let hint: String?
+    /// The step the error happened in, when known.
+    public var step: String?
+
+    public init(_ code: Code, _ message: String, hint: String? = nil, step: String? = nil) {
+        self.code = code
+        self.message = message
+        self.hint = hint
+        self.step = step
+    }
+
+    public var description: String {
+        var s = step.map { "step \($0): " } ?? ""
+        s += message
+        if let hint { s += " (\(hint))" }
+        return s
+    }
+}

@@ -1,0 +1,131 @@
+public import ESCOCore
+public import ESCOClients
+public import ESCODataset
+public import Logging
+import Foundation
+
+/// One `esco ingest` run: fingerprint, locks, plan, pipeline, final state. The executable only maps the
+/// outcome to an exit code.
+public struct IngestionRunner: Sendable {
+    public enum Outcome: Sendable {
+        case completed(VerificationReport, skipped: [IngestionStep])
+        /// Data for this fingerprint is already complete and no re-ingestion was forced.
+        case alreadyComplete(IngestionState)
+        /// Someone else holds the lock (OS file lock or live lease).
+        case busy(IngestionError)
+    }
+
+    public struct Settings: Sendable {
+        public var lease: LeaseLock.Settings
+        public var batchSize: Int
+        public var labelVectors: Bool
+        public var lockDirectory: String?
+        public init(lease: LeaseLock.Settings, batchSize: Int, labelVectors: Bool, lockDirectory: String?) {
+            self.lease = lease
+            self.batchSize = batchSize
+            self.labelVectors = labelVectors
+            self.lockDirectory = lockDirectory
+        }
+    }
+
+    public let dataset: ESCODataset
+    public let store: StateStore
+    public let weaviate: any WeaviateWriting
+    public let vectorizer: any TextVectorizing
+    public let settings: Settings
+    public let progress: any IngestionProgress
+    public let logger: Logger
+    public let me: Holder
+
+    public init(
+        dataset: ESCODataset, store: StateStore, weaviate: any WeaviateWriting, vectorizer: any TextVectorizing,
+        settings: Settings, progress: any IngestionProgress, logger: Logger, me: Holder = .current()
+    ) {
+        self.dataset = dataset
+        self.store = store
+        self.weaviate = weaviate
+        self.vectorizer = vectorizer
+        self.settings = settings
+        self.progress = progress
+        self.logger = logger
+        self.me = me
+    }
+
+    /// The fingerprint stored with the state: the dataset's content, the embedding recipe and whether
+    /// label vectors are part of the data (DESIGN.md sections 4, 5).
+    public static func stateFingerprint(_ fp: DatasetFingerprint, labelVectors: Bool) -> String {
+        "sha256:\(fp.overall);esco-\(fp.version)-\(fp.language);recipe=\(EmbeddingRecipe.id);labels=\(labelVectors)"
+    }
+
+    public func run(force: Bool) async throws -> Outcome {
+        let fingerprint = Self.stateFingerprint(try dataset.fingerprint(), labelVectors: settings.labelVectors)
+        var fileLock: FileLock?
+        if let dir = settings.lockDirectory {
+            let lock = FileLock(directory: dir)
+            let owner = "\(me.description) run \(me.runId) since \(RFC3339.format(RFC3339.nowMs()))"
+            if case .heldByAnother(let other) = try lock.tryAcquire(owner: owner) {
+                return .busy(IngestionError(
+                    .busy, "another ingestion on this host holds \(lock.path): \(other.isEmpty ? "unknown holder" : other)",
+                    hint: "wait for it to finish (esco status)"))
+            }
+            fileLock = lock
+        }
+        defer { fileLock?.release() }
+
+        let plan0 = IngestionPlan(labelVectors: settings.labelVectors, completedSteps: [])
+        let lease = LeaseLock(store: store, me: me, settings: settings.lease)
+        switch try await lease.acquire(fingerprint: fingerprint, force: force, stepCount: plan0.steps.count) {
+        case .busy(let e): return .busy(e)
+        case .alreadyComplete(let s): return .alreadyComplete(s)
+        case .acquired(let resume):
+            logger.info("lease acquired", metadata: ["run": "\(me.runId)", "resume": "\(resume.joined(separator: ","))"])
+            let heartbeat = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: UInt64(settings.lease.heartbeatMs) * 1_000_000)
+                    if Task.isCancelled { break }
+                    do { try await lease.heartbeat() } catch let e as IngestionError where e.code == .leaseLost {
+                        logger.error("lease lost", metadata: ["error": "\(e)"])
+                        break
+                    } catch {
+                        logger.warning("heartbeat failed; will retry", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            defer { heartbeat.cancel() }
+            do {
+                let model: DatasetModel
+                do { model = try DatasetModel(dataset: dataset, fingerprint: fingerprint) } catch let e as DatasetError {
+                    throw IngestionError(.dataset, e.description, hint: "fix or replace the file, then run again",
+                                         step: "reading the dataset (before step 1)")
+                }
+                await lease.setExpectations(
+                    counts: model.expectedCounts(labelVectors: settings.labelVectors),
+                    referenceSample: Verifier.referenceSample(model: model).map(\.encoded))
+                let plan = IngestionPlan(labelVectors: settings.labelVectors, completedSteps: Set(resume))
+                let ingestor = Ingestor(
+                    model: model, weaviate: weaviate, vectorizer: vectorizer, lease: lease,
+                    settings: .init(batchSize: settings.batchSize, labelVectors: settings.labelVectors),
+                    progress: progress, logger: logger)
+                let report = try await ingestor.run(plan: plan)
+                heartbeat.cancel()
+                try await lease.finish(status: .completed)
+                return .completed(report, skipped: plan.skipped)
+            } catch {
+                heartbeat.cancel()
+                let message = (error as? IngestionError)?.description ?? "\(error)"
+                // Best effort: the state must not claim progress it does not have. If this write fails
+                // too, the lease expires and the next run sees `stale`.
+                try? await lease.finish(status: .failed, error: message)
+                throw error
+            }
+        }
+    }
+}
+
+extension Holder {
+    /// This process: host name, pid and a fresh run id.
+    public static func current() -> Holder {
+        Holder(host: ProcessInfo.processInfo.hostName, pid: ProcessInfo.processInfo.processIdentifier,
+               runId: UUID().uuidString.lowercased())
+    }
+}

@@ -1,0 +1,165 @@
+public import ESCOCore
+public import ESCOClients
+public import Logging
+
+/// Reports progress to a person (progress bar) or to logs (periodic lines).
+public protocol IngestionProgress: Sendable {
+    func stepStarted(index: Int, count: Int, step: IngestionStep, total: Int, skipped: Bool)
+    func progress(step: IngestionStep, done: Int, total: Int)
+    func stepFinished(index: Int, count: Int, step: IngestionStep, detail: String)
+}
+
+/// The ingestion pipeline (DESIGN.md section 7): runs the plan's steps under a held lease.
+public struct Ingestor: Sendable {
+    public struct Settings: Sendable {
+        public var batchSize: Int
+        public var labelVectors: Bool
+        public init(batchSize: Int = 200, labelVectors: Bool = true) {
+            self.batchSize = batchSize
+            self.labelVectors = labelVectors
+        }
+    }
+
+    public let model: DatasetModel
+    public let weaviate: any WeaviateWriting
+    public let vectorizer: any TextVectorizing
+    public let lease: LeaseLock
+    public let settings: Settings
+    public let progress: any IngestionProgress
+    public let logger: Logger
+
+    public init(
+        model: DatasetModel, weaviate: any WeaviateWriting, vectorizer: any TextVectorizing, lease: LeaseLock,
+        settings: Settings, progress: any IngestionProgress, logger: Logger
+    ) {
+        self.model = model
+        self.weaviate = weaviate
+        self.vectorizer = vectorizer
+        self.lease = lease
+        self.settings = settings
+        self.progress = progress
+        self.logger = logger
+    }
+
+    /// Runs every step of `plan` not already checkpointed. Throws with the step named on failure;
+    /// the caller writes the final state.
+    public func run(plan: IngestionPlan) async throws -> VerificationReport {
+        var report: VerificationReport?
+        for (index, count, step, skip) in plan.numbered {
+            if skip {
+                progress.stepStarted(index: index, count: count, step: step, total: 0, skipped: true)
+                continue
+            }
+            do {
+                let total = itemCount(step)
+                try await lease.setStep(step, index: index, total: total)
+                progress.stepStarted(index: index, count: count, step: step, total: total, skipped: false)
+                let detail: String
+                switch step {
+                case .schema:
+                    detail = try await weaviate.ensureSchema()
+                case .iscoGroups, .skillGroups, .collections, .skills, .occupations:
+                    detail = try await writeConcepts(step, withReferences: false)
+                case .iscoGroupRelations, .skillGroupRelations, .collectionRelations, .occupationRelations, .skillRelations:
+                    detail = try await writeConcepts(step, withReferences: true)
+                case .labels:
+                    detail = try await writeLabels()
+                case .prune:
+                    detail = try await prune()
+                case .verify:
+                    let r = try await verifier().verify(state: nil)
+                    report = r
+                    guard r.ok else {
+                        throw IngestionError(.verification, "verification failed: " + r.failureSummary)
+                    }
+                    detail = "\(r.checks.count) checks passed"
+                }
+                try await lease.completeStep(step)
+                progress.stepFinished(index: index, count: count, step: step, detail: detail)
+            } catch var e as IngestionError {
+                e.step = e.step ?? "\(index)/\(count) \(step.rawValue)"
+                throw e
+            } catch is CancellationError {
+                throw IngestionError(.cancelled, "interrupted", step: "\(index)/\(count) \(step.rawValue)")
+            } catch {
+                throw IngestionError(.weaviate, "\(error)", step: "\(index)/\(count) \(step.rawValue)")
+            }
+        }
+        return report ?? VerificationReport(checks: [])
+    }
+
+    public func verifier() -> Verifier {
+        Verifier(weaviate: weaviate, expected: model.expectedCounts(labelVectors: settings.labelVectors),
+                 sample: Verifier.referenceSample(model: model), fingerprint: model.fingerprint)
+    }
+
+    func itemCount(_ step: IngestionStep) -> Int {
+        if step == .labels { return model.labels.count }
+        return step.className.map { model.documents($0).count } ?? 0
+    }
+
+    /// Vectorises chunk k+1 while chunk k is written: the vectorizer is the bottleneck, keep it busy.
+    func writeConcepts(_ step: IngestionStep, withReferences: Bool) async throws -> String {
+        let className = step.className!
+        let docs = model.documents(className)
+        try await pipeline(className: className, count: docs.count, step: step) { range in
+            let slice = docs[range]
+            let vectors = try await vectorizer.vectorize( slice.map(\.text))
+            return zip(slice, vectors).map { doc, v in
+                WriteObject(id: doc.id, properties: withReferences ? doc.propertiesWithReferences(model.relations) : doc.properties, vector: v)
+            }
+        }
+        let refs = withReferences ? model.relations.refs[className]?.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } } ?? 0 : 0
+        return withReferences ? "\(docs.count) objects, \(refs) references" : "\(docs.count) objects"
+    }
+
+    func writeLabels() async throws -> String {
+        let labels = model.labels
+        try await pipeline(className: "Label", count: labels.count, step: .labels) { range in
+            let slice = labels[range]
+            let vectors = try await vectorizer.vectorize( slice.map(\.text))
+            return zip(slice, vectors).map { WriteObject(id: $0.id, properties: $0.properties, vector: $1) }
+        }
+        return "\(labels.count) labels"
+    }
+
+    func pipeline(
+        className: String, count: Int, step: IngestionStep,
+        produce: @escaping @Sendable (Range<Int>) async throws -> [WriteObject]
+    ) async throws {
+        let size = max(1, settings.batchSize)
+        let ranges = stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
+        var upload: Task<Void, any Error>?
+        defer { upload?.cancel() }
+        var done = 0
+        for range in ranges {
+            try Task.checkCancellation()
+            let objects = try await produce(range)
+            try await upload?.value
+            done = range.lowerBound
+            await lease.progress(done: done)
+            progress.progress(step: step, done: done, total: count)
+            try await lease.checkHeld()
+            let w = weaviate
+            upload = Task { try await w.upsert(className: className, objects: objects) }
+        }
+        try await upload?.value
+        await lease.progress(done: count)
+        progress.progress(step: step, done: count, total: count)
+    }
+
+    /// Deletes objects of our classes that the dataset no longer has (after a forced or outdated rebuild).
+    func prune() async throws -> String {
+        var removed = 0
+        var expected: [String: Set<String>] = [:]
+        for c in DatasetModel.conceptClasses { expected[c] = Set(model.documents(c).map(\.id)) }
+        if settings.labelVectors { expected["Label"] = Set(model.labels.map(\.id)) }
+        for (className, ids) in expected.sorted(by: { $0.key < $1.key }) {
+            try await lease.checkHeld()
+            let extra = try await weaviate.listIDs(className: className, limit: .max).filter { !ids.contains($0) }
+            if !extra.isEmpty { try await weaviate.delete(className: className, ids: extra) }
+            removed += extra.count
+        }
+        return "\(removed) stale objects removed"
+    }
+}

@@ -1,0 +1,174 @@
+public import ESCOCore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The ingestion lease (DESIGN.md section 8) over the state store: claim, settle, confirm; heartbeat
+/// with fencing; release by writing the final status. One instance per run.
+public actor LeaseLock {
+    public struct Settings: Sendable {
+        public var ttlMs: Int64
+        public var heartbeatMs: Int64
+        public var settleMs: Int64
+        public init(ttlMs: Int64, heartbeatMs: Int64, settleMs: Int64) {
+            self.ttlMs = ttlMs
+            self.heartbeatMs = heartbeatMs
+            self.settleMs = settleMs
+        }
+    }
+
+    public enum Acquisition: Sendable {
+        case acquired(resumeFrom: [String])
+        case busy(IngestionError)
+        case alreadyComplete(IngestionState)
+    }
+
+    public let store: StateStore
+    public let me: Holder
+    public let settings: Settings
+    public private(set) var state = IngestionState()
+    private var sequence = 0
+    private var lost: IngestionError?
+    private let now: @Sendable () -> Int64
+
+    public init(store: StateStore, me: Holder, settings: Settings, now: @escaping @Sendable () -> Int64 = RFC3339.nowMs) {
+        self.store = store
+        self.me = me
+        self.settings = settings
+        self.now = now
+    }
+
+    public func acquire(fingerprint: String, force: Bool, stepCount: Int) async throws -> Acquisition {
+        let current = try await store.read()
+        let decision = LeaseDecision.decide(
+            current: current, runId: me.runId, fingerprint: fingerprint, force: force, nowMs: now(),
+            holderIsDeadOnThisHost: current.map(Self.holderIsDeadOnThisHost) ?? false)
+        switch decision {
+        case .alreadyComplete:
+            return .alreadyComplete(current!)
+        case .busy(let holder, let runId, let since, let expires):
+            return .busy(Self.busyError(holder: holder, runId: runId, sinceMs: since, expiresAtMs: expires))
+        case .claim(let generation, let resume):
+            let t = now()
+            state = IngestionState(
+                status: .inProgress, runId: me.runId, holder: me.description, generation: generation,
+                leaseExpiresAtMs: t + settings.ttlMs, heartbeatAtMs: t, startedAtMs: t, stepCount: stepCount,
+                fingerprint: fingerprint, counts: current?.fingerprint == fingerprint ? current?.counts ?? [:] : [:],
+                completedSteps: resume)
+            try await record("claimed generation \(generation)")
+            try await Task.sleep(nanoseconds: UInt64(settings.settleMs) * 1_000_000)
+            let readBack = try await store.read()
+            guard LeaseDecision.confirmed(readBack: readBack, runId: me.runId, generation: generation) else {
+                let other = readBack ?? IngestionState()
+                return .busy(
+                    Self.busyError(
+                        holder: other.holder, runId: other.runId, sinceMs: other.startedAtMs,
+                        expiresAtMs: other.leaseExpiresAtMs, raced: true))
+            }
+            return .acquired(resumeFrom: resume)
+        }
+    }
+
+    /// Re-reads the state and renews the lease; throws `leaseLost` (and remembers it) when fenced.
+    public func heartbeat() async throws {
+        if let lost { throw lost }
+        let readBack = try await store.read()
+        guard LeaseDecision.stillHeld(readBack: readBack, runId: me.runId, generation: state.generation) else {
+            let other = readBack ?? IngestionState()
+            let e = IngestionError(
+                .leaseLost,
+                "lease lost: run \(other.runId) (\(other.holder), generation \(other.generation)) took over; stopping writes",
+                hint: "another ingestion considered this run dead; its result stands")
+            lost = e
+            throw e
+        }
+        let t = now()
+        state.heartbeatAtMs = t
+        state.leaseExpiresAtMs = t + settings.ttlMs
+        try await store.writeCurrent(state, nowMs: t)
+    }
+
+    /// Throws if a heartbeat found the lease lost: callers check before every write batch.
+    public func checkHeld() throws { if let lost { throw lost } }
+
+    public func setStep(_ step: IngestionStep, index: Int, total: Int) async throws {
+        try checkHeld()
+        state.step = step.rawValue
+        state.stepIndex = index
+        state.itemsDone = 0
+        state.itemsTotal = total
+        try await record("step \(index)/\(state.stepCount) \(step.rawValue) started")
+    }
+
+    public func progress(done: Int) { state.itemsDone = done }
+
+    /// Expected per-class counts and the verification sample for this dataset, stored with the state so
+    /// that `esco status` and a warm `esco-supervise verify` need not re-read the dataset.
+    public func setExpectations(counts: [String: Int], referenceSample: [String]) {
+        state.counts = counts
+        state.referenceSample = referenceSample
+    }
+
+    public func completeStep(_ step: IngestionStep) async throws {
+        try checkHeld()
+        if !state.completedSteps.contains(step.rawValue) { state.completedSteps.append(step.rawValue) }
+        state.itemsDone = state.itemsTotal
+        try await record("step \(step.rawValue) finished")
+    }
+
+    /// Final write: completed, or failed with the error and the step it happened in.
+    public func finish(status: IngestionStatus, error: String = "") async throws {
+        if lost != nil { return }  // never overwrite the new holder's state
+        let t = now()
+        state.status = status
+        state.error = error
+        state.endedAtMs = t
+        state.heartbeatAtMs = t
+        state.leaseExpiresAtMs = t
+        try await record(status == .completed ? "completed" : "\(status.rawValue): \(error)")
+    }
+
+    public func snapshot() -> IngestionState { state }
+
+    private func record(_ event: String) async throws {
+        sequence += 1
+        let t = now()
+        state.heartbeatAtMs = t
+        if state.status == .inProgress { state.leaseExpiresAtMs = t + settings.ttlMs }
+        try await store.write(state, event: event, sequence: sequence, nowMs: t)
+    }
+
+    static func busyError(holder: String, runId: String, sinceMs: Int64, expiresAtMs: Int64, raced: Bool = false) -> IngestionError {
+        IngestionError(
+            .busy,
+            (raced ? "another ingestion claimed the lease at the same time: " : "another ingestion is in progress: ")
+                + "held by \(holder) (run \(runId)) since \(RFC3339.format(sinceMs)), lease expires \(RFC3339.format(expiresAtMs))",
+            hint: "wait for it (esco status), or if that process is known dead run `esco unlock --force`")
+    }
+
+    /// Same host name and the pid no longer exists: the holder died without releasing.
+    static func holderIsDeadOnThisHost(_ s: IngestionState) -> Bool {
+        guard s.status == .inProgress, let colon = s.holder.lastIndex(of: ":"),
+              let pid = Int32(s.holder[s.holder.index(after: colon)...]) else { return false }
+        guard String(s.holder[..<colon]) == ProcessInfo.processInfo.hostName, pid > 0 else { return false }
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+}
+
+extension LeaseLock {
+    /// `esco unlock --force`: the operator's repair for a lease whose holder is known dead. Marks the run
+    /// failed and bumps the generation, so the old holder, should it still be alive, is fenced off.
+    public static func forceUnlock(store: StateStore, by me: Holder, nowMs: Int64 = RFC3339.nowMs()) async throws -> IngestionState? {
+        guard var s = try await store.read(), s.status == .inProgress else { return nil }
+        let previous = s
+        s.status = .failed
+        s.error = "lease of run \(previous.runId) (\(previous.holder)) released by operator \(me.description) with esco unlock --force"
+        s.generation += 1
+        s.leaseExpiresAtMs = nowMs
+        s.endedAtMs = nowMs
+        try await store.write(s, event: "unlocked by operator", sequence: 1, nowMs: nowMs)
+        return previous
+    }
+}

@@ -1,0 +1,109 @@
+public import ESCOCore
+
+/// Checks what DESIGN.md section 9 lists: state completed for the mounted fingerprint, per-class counts,
+/// vectors present, reference counts on a sample, and nearest-neighbour self-retrieval.
+public struct Verifier: Sendable {
+    public struct SampleEntry: Sendable, Codable, Hashable {
+        public var className: String
+        public var id: String
+        public var property: String
+        public var count: Int
+
+        /// `Class/uuid/property=count`, as stored in the state's reference sample.
+        public var encoded: String { "\(className)/\(id)/\(property)=\(count)" }
+
+        public init(className: String, id: String, property: String, count: Int) {
+            self.className = className
+            self.id = id
+            self.property = property
+            self.count = count
+        }
+
+        public init?(encoded: String) {
+            let parts = encoded.split(separator: "=")
+            let path = parts.first?.split(separator: "/") ?? []
+            guard parts.count == 2, path.count == 3, let n = Int(parts[1]) else { return nil }
+            self.init(className: String(path[0]), id: String(path[1]), property: String(path[2]), count: n)
+        }
+    }
+
+    /// Verification of stored data without the dataset: expected counts and the reference sample come
+    /// from the state written by the ingestion of the same fingerprint.
+    public init(weaviate: any WeaviateWriting, state: IngestionState, mountedFingerprint: String) {
+        self.init(
+            weaviate: weaviate, expected: state.counts, sample: state.referenceSample.compactMap(SampleEntry.init(encoded:)),
+            fingerprint: mountedFingerprint)
+    }
+
+    public let weaviate: any WeaviateWriting
+    public let expected: [String: Int]
+    public let sample: [SampleEntry]
+    public let fingerprint: String
+
+    public init(weaviate: any WeaviateWriting, expected: [String: Int], sample: [SampleEntry], fingerprint: String) {
+        self.weaviate = weaviate
+        self.expected = expected
+        self.sample = sample
+        self.fingerprint = fingerprint
+    }
+
+    /// A deterministic sample: for each reference property of each class, the first concept that has one.
+    public static func referenceSample(model: DatasetModel) -> [SampleEntry] {
+        var out: [SampleEntry] = []
+        for className in DatasetModel.conceptClasses {
+            var seen: Set<String> = []
+            for doc in model.documents(className) {
+                for (property, targets) in model.relations.properties(className, doc.uri).sorted(by: { $0.key < $1.key })
+                where seen.insert(property).inserted {
+                    out.append(SampleEntry(className: className, id: doc.id, property: property, count: targets.count))
+                }
+            }
+        }
+        return out
+    }
+
+    /// - Parameter state: the stored state to check (nil inside an ingestion, which is not completed yet).
+    public func verify(state: IngestionState?) async throws -> VerificationReport {
+        var checks: [VerificationReport.Check] = []
+        if let state {
+            checks.append(.init(name: "status", ok: state.status == .completed, detail: "state is \(state.status.rawValue)"))
+            checks.append(.init(
+                name: "fingerprint", ok: state.fingerprint == fingerprint,
+                detail: state.fingerprint == fingerprint ? "matches the mounted data"
+                    : "stored \(short(state.fingerprint)) but the mounted data is \(short(fingerprint)): re-ingest"))
+        }
+        for (className, want) in expected.sorted(by: { $0.key < $1.key }) {
+            let got = try await weaviate.count(className: className)
+            checks.append(.init(name: "count \(className)", ok: got == want, detail: "\(got) objects, expected \(want)"))
+        }
+        var firstWithVector: (String, String, [Float])?
+        for className in expected.keys.sorted() {
+            guard let id = try await weaviate.listIDs(className: className, limit: 1).first else { continue }
+            let object = try await weaviate.fetch(className: className, id: id)
+            let dims = object?.vector?.count ?? 0
+            checks.append(.init(name: "vector \(className)", ok: dims > 0, detail: dims > 0 ? "\(dims) dimensions" : "object \(id) has no vector"))
+            if firstWithVector == nil, className != "Label", let v = object?.vector, !v.isEmpty { firstWithVector = (className, id, v) }
+        }
+        var refProblems: [String] = []
+        for entry in sample {
+            let object = try await weaviate.fetch(className: entry.className, id: entry.id)
+            let got = object?.referenceCount(entry.property) ?? -1
+            if got != entry.count {
+                refProblems.append(object == nil ? "\(entry.className)/\(entry.id) missing"
+                    : "\(entry.className)/\(entry.id).\(entry.property) has \(got) references, expected \(entry.count)")
+            }
+        }
+        checks.append(.init(
+            name: "references", ok: refProblems.isEmpty,
+            detail: refProblems.isEmpty ? "\(sample.count) sampled reference lists exact" : refProblems.prefix(3).joined(separator: "; ")))
+        if let (className, id, vector) = firstWithVector {
+            let nearest = try await weaviate.nearest(className: className, vector: vector, limit: 1).first
+            checks.append(.init(
+                name: "nearest neighbour", ok: nearest == id,
+                detail: nearest == id ? "\(className)/\(id) finds itself first" : "\(className)/\(id) found \(nearest ?? "nothing") first"))
+        }
+        return VerificationReport(checks: checks)
+    }
+
+    private func short(_ s: String) -> String { String(s.prefix(19)) }
+}

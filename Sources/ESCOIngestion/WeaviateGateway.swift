@@ -1,0 +1,78 @@
+public import ESCOClients
+public import ESCOCore
+
+/// `WeaviateWriting` and `MetadataBackend` over the real `WeaviateClient`.
+public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
+    public let client: WeaviateClient
+    public let schemaDirectory: String
+
+    public init(client: WeaviateClient, schemaDirectory: String) {
+        self.client = client
+        self.schemaDirectory = schemaDirectory
+    }
+
+    public func ensureSchema() async throws -> String {
+        let report = try await client.ensureSchema(try client.loadClassDefinitions(directory: schemaDirectory))
+        if !report.changed { return "schema up to date" }
+        return "created \(report.createdClasses.count) classes, added \(report.addedProperties.count) properties"
+    }
+
+    public func upsert(className: String, objects: [WriteObject]) async throws {
+        try await client.upsert(objects.map {
+            WeaviateObject(className: className, id: $0.id, properties: $0.properties, vector: $0.vector)
+        })
+    }
+
+    public func count(className: String) async throws -> Int {
+        try await client.aggregateCount(className: className)
+    }
+
+    /// Cursor pagination over `_additional { id }`: a few requests even for 150k label objects.
+    public func listIDs(className: String, limit: Int) async throws -> [String] {
+        var ids: [String] = []
+        var after: String?
+        while ids.count < limit {
+            let page = min(5_000, limit - ids.count)
+            let rows = try await client.get(GraphQLGet(className: className, fields: [], additional: [.id], limit: page, after: after))
+            let got = rows.compactMap { $0["_additional"]?["id"]?.stringValue }
+            ids += got
+            guard got.count == page, let last = got.last else { break }
+            after = last
+        }
+        return ids
+    }
+
+    public func delete(className: String, ids: [String]) async throws {
+        for id in ids { _ = try await client.deleteObject(className: className, id: id) }
+    }
+
+    public func fetch(className: String, id: String) async throws -> FetchedObject? {
+        try await client.getObject(className: className, id: id, includeVector: true).map {
+            FetchedObject(properties: $0.properties, vector: $0.vector)
+        }
+    }
+
+    public func nearest(className: String, vector: [Float], limit: Int) async throws -> [String] {
+        let rows = try await client.get(GraphQLGet(className: className, fields: [], additional: [.id, .distance], limit: limit, nearVector: vector))
+        return rows.compactMap { $0["_additional"]?["id"]?.stringValue }
+    }
+
+    // MARK: MetadataBackend
+
+    public func readMetadata(id: String) async throws -> [String: JSONValue]? {
+        try await client.getObject(className: "Metadata", id: id)?.properties
+    }
+
+    public func upsertMetadata(id: String, properties: [String: JSONValue]) async throws {
+        try await client.upsert([WeaviateObject(className: "Metadata", id: id, properties: properties, vector: nil)])
+    }
+
+    public func listEvents(limit: Int) async throws -> [[String: JSONValue]] {
+        let rows = try await client.get(GraphQLGet(
+            className: "Metadata",
+            fields: ["metaType", "status", "timestamp", "runId", "holder", "generation", "sequence", "step", "stepIndex",
+                     "stepCount", "error", "details", "heartbeatAt", "startedAt", "endedAt", "fingerprint"],
+            filter: .equal(["metaType"], .text("ingestion_event")), limit: limit))
+        return rows.compactMap(\.objectValue)
+    }
+}

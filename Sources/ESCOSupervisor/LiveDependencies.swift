@@ -1,0 +1,76 @@
+public import ESCOConfig
+import ESCOClients
+import ESCOCore
+import ESCOIngestion
+import Foundation
+public import Logging
+
+/// The real dependencies: readiness endpoints, the state in Weaviate, the mounted dataset's fingerprint,
+/// the verifier and the `esco ingest` child.
+extension SupervisorDependencies {
+    /// - Parameters:
+    ///   - escoBinary: path of the `esco` executable the child runs.
+    ///   - configFile, profile: passed on to the child unchanged.
+    public static func live(
+        config: ESCOConfiguration, configFile: String, profile: String, escoBinary: String, logger: Logger
+    ) -> SupervisorDependencies {
+        let clients = ServiceClients(config: config, logger: logger)
+        let s = config.supervisor
+        return SupervisorDependencies(
+            probes: [
+                ReadinessProbe(name: "weaviate", url: config.weaviate.url + "/v1/.well-known/ready") {
+                    await clients.weaviate.isReady()
+                },
+                ReadinessProbe(name: "vectorizer", url: config.vectorizer.url + "/.well-known/ready") {
+                    await clients.vectorizerClient.isReady()
+                },
+            ],
+            stateReader: StoreStateReader(store: clients.store),
+            fingerprinter: DatasetFingerprinter(clients: clients),
+            verifier: StoredStateVerifier(clients: clients),
+            launcher: ArgvIngestLauncher(arguments: [escoBinary, "ingest", "--config", configFile, "--profile", profile]),
+            settings: SupervisorSettings(
+                dependencyDeadline: .milliseconds(Int64(s.dependencyDeadlineSeconds * 1000)),
+                waitDeadline: .milliseconds(Int64(s.waitDeadlineSeconds * 1000)),
+                pollInterval: .milliseconds(Int64(s.pollIntervalSeconds * 1000)),
+                pollMaxInterval: .milliseconds(Int64(max(s.pollIntervalSeconds, 10) * 1000)),
+                terminationGrace: .milliseconds(Int64(s.graceSeconds * 1000)),
+                leaseTTL: .milliseconds(Int64(config.ingest.leaseTTLSeconds * 1000)),
+                heartbeatInterval: .milliseconds(Int64(min(10, config.ingest.heartbeatSeconds) * 1000))))
+    }
+}
+
+struct ReadinessProbe: DependencyProbe {
+    let name: String
+    let url: String
+    let probe: @Sendable () async -> Bool
+    init(name: String, url: String, probe: @escaping @Sendable () async -> Bool) {
+        self.name = name
+        self.url = url
+        self.probe = probe
+    }
+    func isReady() async -> Bool { await probe() }
+}
+
+struct StoreStateReader: IngestionStateReading {
+    let store: StateStore
+    func readState() async throws -> IngestionState? { try await store.read() }
+}
+
+struct DatasetFingerprinter: MountedDataFingerprinting {
+    let clients: ServiceClients
+    func fingerprint() throws -> String { try clients.mountedFingerprint() }
+}
+
+/// Verifies against the stored state (expected counts and reference sample recorded at ingestion for
+/// this fingerprint), so a warm start need not re-read the dataset.
+struct StoredStateVerifier: Verifying {
+    let clients: ServiceClients
+    func verify() async throws -> VerificationReport {
+        let mounted = try clients.mountedFingerprint()
+        guard let state = try await clients.store.read() else {
+            return VerificationReport(checks: [.init(name: "status", ok: false, detail: "no ingestion state in Weaviate: run esco ingest")])
+        }
+        return try await Verifier(weaviate: clients.gateway, state: state, mountedFingerprint: mounted).verify(state: state)
+    }
+}

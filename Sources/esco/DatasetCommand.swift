@@ -1,0 +1,54 @@
+import ArgumentParser
+import ESCOCore
+import ESCODataset
+import Foundation
+
+/// `esco dataset …`: inspect an ESCO CSV export without touching Weaviate.
+struct DatasetCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dataset",
+        abstract: "Inspect an ESCO CSV export.",
+        subcommands: [Stats.self]
+    )
+
+    struct Stats: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Version, files, fingerprint, counts and dangling references of an ESCO dataset.",
+            discussion: "Exit codes: 0 ok, 64 no --data and no ESCO_DATA, 65 malformed data (file:line:column on stderr)."
+        )
+
+        @Option(
+            help: ArgumentHelp(
+                "Folder of ESCO *.csv / *.csv.gz files, an ESCO zip, or a folder of ESCO zips (default: $ESCO_DATA).",
+                valueName: "path"))
+        var data: String?
+
+        @Flag(help: "Print one JSON object instead of the report.")
+        var json = false
+
+        func run() async throws {
+            guard let path = data ?? ProcessInfo.processInfo.environment["ESCO_DATA"], !path.isEmpty else {
+                printError("esco dataset stats: no dataset given; pass --data PATH or set ESCO_DATA")
+                throw ExitCode(ESCOExit.usage.rawValue)
+            }
+            let stats: DatasetStats
+            do {
+                stats = try ESCODataset.open(path).stats()
+            } catch let error as DatasetError {
+                printError(error.description)
+                throw ExitCode(ESCOExit.dataError.rawValue)
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+                print(String(decoding: try encoder.encode(stats), as: UTF8.self))
+            } else {
+                print(stats.report)
+            }
+        }
+    }
+}
+
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import ESCOCore
+
+/// The `esco` command: dataset inspection now; ingest, search and status join as they land.
+@main
+struct ESCO: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "esco",
+        abstract: "Load the ESCO taxonomy into Weaviate and search it.",
+        discussion: "Exit codes:\n" + ESCOExit.helpTable,
+        subcommands: [DatasetCommand.self, IngestCommand.self, StatusCommand.self, UnlockCommand.self]
+    )
+}

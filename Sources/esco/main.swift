@@ -1,1 +1,0 @@
-print("esco: not built yet")
