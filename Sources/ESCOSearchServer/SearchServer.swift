@@ -76,6 +76,12 @@ public struct SearchServer: Sendable {
             logger: logger)
     }
 
+    /// Serves until the task is cancelled (tests) — the executable uses `buildApplication(...).runService()`
+    /// for signal handling.
+    public func serve(host: String, port: Int, onListening: @escaping @Sendable (_ port: Int) async -> Void) async throws {
+        try await buildApplication(host: host, port: port, onListening: onListening).run()
+    }
+
     // MARK: Handlers
 
     /// Runs a data route: 503 while the data is not ready (never a half-loaded index), JSON errors otherwise.
