@@ -27,6 +27,18 @@ public protocol Ranker: Sendable {
     var usesConcepts: Bool { get }
     /// The score of one candidate; nil drops it.
     func score(_ candidate: RankingCandidate) -> Double?
+    /// How much a non-preferred (alternative or hidden) label's certainty is lowered, so a query that is
+    /// exactly one concept's preferred label and another's alternative label finds the first one first.
+    var alternativeLabelPenalty: Double { get }
+}
+
+extension Ranker {
+    public var alternativeLabelPenalty: Double { 0.01 }
+
+    /// A label hit's certainty as this ranker weighs it (see `alternativeLabelPenalty`).
+    public func labelScore(_ hit: VectorHit) -> Double {
+        hit.certainty - (hit.string("labelType") == "preferred" ? 0 : alternativeLabelPenalty)
+    }
 }
 
 extension Ranker {

@@ -11,6 +11,10 @@ public struct SearchEngine: Sendable {
         self.ranker = ranker
     }
 
+    static func normalised(_ s: String) -> String {
+        s.lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
     static let conceptProperties = ["conceptUri", "preferredLabel", "description"]
     static let labelProperties = ["text", "labelType", "conceptUri", "conceptClass"]
 
@@ -20,22 +24,27 @@ public struct SearchEngine: Sendable {
         guard let vector = vectors.first, !vector.isEmpty else {
             throw SearchError.unavailable("the vectorizer returned no vector for the query; check the vectorizer")
         }
-        return try await search(vector: vector, type: query.type, limit: query.limit, minCertainty: query.minCertainty)
+        return try await search(
+            vector: vector, type: query.type, limit: query.limit, minCertainty: query.minCertainty, text: query.text)
     }
 
-    /// Results for an already vectorised text.
-    public func search(vector: [Float], type: ConceptType, limit: Int, minCertainty: Double = 0) async throws
+    /// Results for an already vectorised text. When `text` is given, a concept whose preferred label is exactly
+    /// that text (ignoring case and spacing) scores 1: typing a concept's name must find that concept first,
+    /// even when another concept carries the same words as an alternative label (ESCO has many such pairs).
+    public func search(
+        vector: [Float], type: ConceptType, limit: Int, minCertainty: Double = 0, text: String? = nil
+    ) async throws
         -> [SearchResult]
     {
         let classes = type.classNames
         // Wide candidate pools: the fused order differs from either list's order.
-        let labelPool = max(50, limit * 5)
-        let conceptPool = max(20, limit * 3)
+        let labelPool = min(300, max(60, limit * 4))
+        let conceptPool = min(150, max(20, limit * 2))
         var labelHits: [VectorHit] = []
         var conceptHits: [VectorHit] = []
         try await withThrowingTaskGroup(of: (Bool, [VectorHit]).self) { group in
             if ranker.usesLabels {
-                let filter: WhereFilter? = type == .all ? nil : .containsAny(["conceptClass"], classes)
+                let filter: WhereFilter? = type == .all ? nil : .equal(["conceptClass"], .text(classes[0]))
                 group.addTask {
                     (true, try await backend.nearVector(className: "Label", vector: vector, filter: filter,
                                                         limit: labelPool, properties: Self.labelProperties))
@@ -55,7 +64,7 @@ public struct SearchEngine: Sendable {
         var bestLabel: [String: VectorHit] = [:]
         for hit in labelHits {
             guard let uri = hit.string("conceptUri") else { continue }
-            if let old = bestLabel[uri], old.certainty >= hit.certainty { continue }
+            if let old = bestLabel[uri], ranker.labelScore(old) >= ranker.labelScore(hit) { continue }
             bestLabel[uri] = hit
         }
         var concepts: [String: VectorHit] = [:]
@@ -64,8 +73,10 @@ public struct SearchEngine: Sendable {
             concepts[uri] = hit
         }
 
-        // Score every candidate on both signals: a concept found through a label is scored exactly on its
-        // concept vector too (and the other way round), instead of guessing the missing score.
+        // A concept found through a label is scored exactly on its concept vector too (a small query: the label
+        // pool is bounded). A concept found only through its concept vector has no label in the label pool, so
+        // its best label scores at most the pool's lowest: that bound stands in for it (an exact fill-in would
+        // filter every Label object by a long URI list, which is slow on large data).
         let missingConcept = bestLabel.keys.filter { concepts[$0] == nil }
         if !missingConcept.isEmpty {
             let byClass = Dictionary(grouping: missingConcept) { bestLabel[$0]?.string("conceptClass") ?? "" }
@@ -78,28 +89,26 @@ public struct SearchEngine: Sendable {
                 }
             }
         }
-        if ranker.usesLabels, !labelHits.isEmpty {
-            let missingLabel = concepts.keys.filter { bestLabel[$0] == nil }.sorted()
-            if !missingLabel.isEmpty {
-                for hit in try await backend.nearVector(
-                    className: "Label", vector: vector, filter: .containsAny(["conceptUri"], missingLabel),
-                    limit: min(10_000, missingLabel.count * 100), properties: Self.labelProperties)
-                {
-                    guard let uri = hit.string("conceptUri") else { continue }
-                    if let old = bestLabel[uri], old.certainty >= hit.certainty { continue }
-                    bestLabel[uri] = hit
-                }
-            }
-        }
+        let labelFloor: Double? = labelHits.count >= labelPool ? labelHits.map { ranker.labelScore($0) }.min() : nil
 
         let candidates = Set(concepts.keys).union(bestLabel.keys).map { uri in
             RankingCandidate(
-                conceptUri: uri, bestLabelCertainty: ranker.usesLabels ? bestLabel[uri]?.certainty : nil,
+                conceptUri: uri,
+                bestLabelCertainty: ranker.usesLabels ? bestLabel[uri].map { ranker.labelScore($0) } ?? labelFloor : nil,
                 bestLabel: bestLabel[uri]?.string("text"),
                 conceptCertainty: ranker.usesConcepts ? concepts[uri]?.certainty : nil)
         }
+        let exact = text.map(Self.normalised)
+        var ranked = ranker.rank(candidates)
+        if let exact {
+            ranked = ranked.map { c, score in
+                let label = concepts[c.conceptUri]?.string("preferredLabel").map(Self.normalised)
+                return (c, label == exact ? 1.0 : score)
+            }
+            .sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0.conceptUri < $1.0.conceptUri) }
+        }
         var results: [SearchResult] = []
-        for (candidate, score) in ranker.rank(candidates) where score >= minCertainty {
+        for (candidate, score) in ranked where score >= minCertainty {
             // Only concepts whose object was found are shown: a label without its concept is stale data.
             guard let hit = concepts[candidate.conceptUri], let type = ConceptType(className: hit.className) else {
                 continue

@@ -61,6 +61,9 @@ public struct SearchServer: Sendable {
         return router
     }
 
+    /// "METHOD /path" for every route (the catch-all spelled `**`), for the OpenAPI consistency test.
+    public var routeDescriptions: [String] { buildRouter().routes.map(\.description) }
+
     /// The application on `host:port` (port 0: any free port). `onListening` receives the bound port once the
     /// server accepts connections; `READY=1` then goes to systemd when `NOTIFY_SOCKET` is set.
     public func buildApplication(

@@ -33,6 +33,8 @@ final class StandInServices: Sendable {
         config.vectorizer.url = vectorizer.url
         config.vectorizer.retries = 0
         config.data.path = DatasetPaths.sample
+        config.weaviate.schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("resources/schemas").path
         config.ingest.settleMilliseconds = 0
         self.config = config
         clients = ServiceClients(config: config, logger: Logger(label: "test"))
@@ -45,6 +47,9 @@ final class StandInServices: Sendable {
 
     /// Ingests the sample through the real pipeline (schema, objects, labels, relations, verify).
     func ingestSample() async throws {
+        // The lease writes the Metadata class before the pipeline's schema step runs (a real Weaviate would
+        // auto-create the class; the stand-in, like a Weaviate with auto-schema off, does not).
+        _ = try await clients.gateway.ensureSchema()
         let runner = IngestionRunner(
             dataset: try ESCODataset.open(DatasetPaths.sample), store: clients.store, weaviate: clients.gateway,
             vectorizer: clients.vectorizerClient, settings: clients.runnerSettings, progress: QuietProgress(),
