@@ -19,18 +19,19 @@ struct QuietProgress: IngestionProgress {
 /// In-process Weaviate and vectorizer stand-ins (port 0) with clients configured for them.
 final class StandInServices: Sendable {
     let weaviate: WeaviateStandIn
-    let vectorizer: VectorizerStandIn
+    let vectorizer: VectorizerStandIn?
     let config: ESCOConfiguration
     let clients: ServiceClients
 
-    init() throws {
+    /// - Parameter vectorizerURL: a real text2vec-transformers server instead of the stand-in (benchmarks).
+    init(vectorizerURL: String? = nil) throws {
         weaviate = try WeaviateStandIn(options: .init())
-        vectorizer = try VectorizerStandIn(options: .init())
+        vectorizer = vectorizerURL == nil ? try VectorizerStandIn(options: .init()) : nil
         var config = ESCOConfiguration(profile: "test")
         config.weaviate.url = weaviate.url
         config.weaviate.retries = 0
         config.weaviate.connectTimeoutSeconds = 2
-        config.vectorizer.url = vectorizer.url
+        config.vectorizer.url = vectorizerURL ?? vectorizer!.url
         config.vectorizer.retries = 0
         config.data.path = DatasetPaths.sample
         config.weaviate.schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -42,7 +43,7 @@ final class StandInServices: Sendable {
 
     deinit {
         weaviate.stop()
-        vectorizer.stop()
+        vectorizer?.stop()
     }
 
     /// Ingests the sample through the real pipeline (schema, objects, labels, relations, verify).
