@@ -32,6 +32,13 @@ final class StandInServices: Sendable {
         config.weaviate.retries = 0
         config.weaviate.connectTimeoutSeconds = 2
         config.vectorizer.url = vectorizerURL ?? vectorizer!.url
+        if vectorizerURL != nil {
+            // A real model on a shared 2-core machine: fewer, patient requests, and a cache so relation steps
+            // (which rewrite whole objects) never vectorise a text twice.
+            config.vectorizer.maxInFlight = 2
+            config.vectorizer.requestTimeoutSeconds = 600
+            config.vectorizer.cacheDirectory = NSTemporaryDirectory() + "esco-bench-cache-\(UUID().uuidString)"
+        }
         config.vectorizer.retries = 0
         config.data.path = DatasetPaths.sample
         config.weaviate.schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -53,7 +60,8 @@ final class StandInServices: Sendable {
         _ = try await clients.gateway.ensureSchema()
         let runner = IngestionRunner(
             dataset: try ESCODataset.open(DatasetPaths.sample), store: clients.store, weaviate: clients.gateway,
-            vectorizer: clients.vectorizerClient, settings: clients.runnerSettings, progress: QuietProgress(),
+            vectorizer: vectorizer == nil ? try clients.cachingVectorizer() : clients.vectorizerClient,
+            settings: clients.runnerSettings, progress: QuietProgress(),
             logger: Logger(label: "test"))
         guard case .completed = try await runner.run(force: false) else {
             throw TestFailure("ingesting the sample did not complete")
