@@ -9,7 +9,7 @@ import TestSupport
         .deletingLastPathComponent().appendingPathComponent("config/weaviate_config.yaml").path
     /// Nothing listens on port 1: every call fails to connect at once.
     static let unreachable = ["WEAVIATE_URL": "http://127.0.0.1:1", "T2V_URL": "http://127.0.0.1:1"]
-    static let registered: Bool = (try? runESCO(["--help"]).out.contains("search")) ?? false
+    static let registered: Bool = (try? runESCO(["search", "--help"]).out.contains("--min-certainty")) ?? false
 
     @Test(.enabled(if: registered), arguments: [
         (["search", ""], 64), (["search", "welder", "--limit", "0"], 64), (["search", "welder", "--type", "job"], 64),
