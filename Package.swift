@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 // Layout (DESIGN.md section 3): a pure core, adapters at the edge, thin executables.
@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // Pure core: records, IDs, plans, state machines, exit codes. No I/O, no C.
@@ -70,6 +71,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // esco-search's HTTP service (Hummingbird 2), used by the executable and by tests in-process.
+        .target(
+            name: "ESCOSearchServer",
+            dependencies: [
+                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCODataset", "ESCOIngestion", "ESCOSearch", "CSystemd",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // Thin executables.
         .executableTarget(
@@ -91,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "esco-search",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOSearch",
+                "ESCOCore", "ESCOConfig", "ESCOSearch", "ESCOSearchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -117,7 +127,12 @@ let package = Package(
         .testTarget(name: "ESCOStandInsTests", dependencies: ["ESCOStandIns", "TestSupport"]),
         .testTarget(name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "TestSupport"]),
         .testTarget(name: "ESCOSupervisorTests", dependencies: ["ESCOSupervisor", "TestSupport"]),
-        .testTarget(name: "ESCOSearchTests", dependencies: ["ESCOSearch", "TestSupport"]),
+        .testTarget(
+            name: "ESCOSearchTests",
+            dependencies: [
+                "ESCOSearch", "ESCOSearchServer", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion", "TestSupport",
+            ]
+        ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
     ]
 )

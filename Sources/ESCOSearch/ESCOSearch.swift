@@ -1,1 +1,0 @@
-// Module ESCOSearch: see DESIGN.md section 3.

@@ -1,0 +1,96 @@
+/// One candidate concept with the evidence the backend found for it.
+public struct RankingCandidate: Sendable, Hashable {
+    public var conceptUri: String
+    /// Certainty (0...1) of the best-matching label vector, and that label; nil when no label vector was scored.
+    public var bestLabelCertainty: Double?
+    public var bestLabel: String?
+    /// Certainty (0...1) of the concept's full-text vector (`EmbeddingRecipe.conceptText`); nil when not scored.
+    public var conceptCertainty: Double?
+
+    public init(conceptUri: String, bestLabelCertainty: Double? = nil, bestLabel: String? = nil,
+                conceptCertainty: Double? = nil) {
+        self.conceptUri = conceptUri
+        self.bestLabelCertainty = bestLabelCertainty
+        self.bestLabel = bestLabel
+        self.conceptCertainty = conceptCertainty
+    }
+}
+
+/// Turns candidates into one score each (0...1, higher is better). The one swappable piece of ranking
+/// (DESIGN.md section 11): measure a change with `scripts/bench-ranking` before making it the default.
+public protocol Ranker: Sendable {
+    /// A short name for reports (`fused(w=0.6)`).
+    var name: String { get }
+    /// Whether the ranker reads label vectors; when false the engine skips the Label queries.
+    var usesLabels: Bool { get }
+    /// Whether the ranker reads concept vectors.
+    var usesConcepts: Bool { get }
+    /// The score of one candidate; nil drops it.
+    func score(_ candidate: RankingCandidate) -> Double?
+    /// How much a non-preferred (alternative or hidden) label's certainty is lowered, so a query that is
+    /// exactly one concept's preferred label and another's alternative label finds the first one first.
+    var alternativeLabelPenalty: Double { get }
+}
+
+extension Ranker {
+    public var alternativeLabelPenalty: Double { 0.01 }
+
+    /// A label hit's certainty as this ranker weighs it (see `alternativeLabelPenalty`).
+    public func labelScore(_ hit: VectorHit) -> Double {
+        hit.certainty - (hit.string("labelType") == "preferred" ? 0 : alternativeLabelPenalty)
+    }
+}
+
+extension Ranker {
+    /// Candidates scored and sorted best first; ties broken by URI so results are deterministic.
+    public func rank(_ candidates: [RankingCandidate]) -> [(candidate: RankingCandidate, score: Double)] {
+        candidates.compactMap { c in score(c).map { (c, min(1, max(0, $0))) } }
+            .sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0.conceptUri < $1.0.conceptUri) }
+    }
+}
+
+/// Best label certainty fused with the concept-vector certainty: `w * label + (1 - w) * concept`.
+///
+/// One vector per label finds a concept through the one phrase a user typed (a colloquial name, an
+/// abbreviation), the full-text vector keeps the description's context; measured with all-MiniLM-L6-v2 the
+/// fusion beats either alone (DESIGN.md section 11). A candidate missing one score (data ingested without
+/// label vectors, say) is scored by the other alone.
+public struct FusedRanker: Ranker {
+    /// Weight of the best label's certainty, 0...1.
+    public var labelWeight: Double
+
+    public init(labelWeight: Double = 0.6) {
+        self.labelWeight = min(1, max(0, labelWeight))
+    }
+
+    public var name: String { "fused(w=\(labelWeight))" }
+    public var usesLabels: Bool { labelWeight > 0 }
+    public var usesConcepts: Bool { labelWeight < 1 }
+
+    public func score(_ c: RankingCandidate) -> Double? {
+        switch (c.bestLabelCertainty, c.conceptCertainty) {
+        case (let l?, let k?): labelWeight * l + (1 - labelWeight) * k
+        case (let l?, nil): l
+        case (nil, let k?): k
+        case (nil, nil): nil
+        }
+    }
+}
+
+/// Best label alone (one vector per label, no description context).
+public struct LabelOnlyRanker: Ranker {
+    public init() {}
+    public var name: String { "label-only" }
+    public var usesLabels: Bool { true }
+    public var usesConcepts: Bool { false }
+    public func score(_ c: RankingCandidate) -> Double? { c.bestLabelCertainty }
+}
+
+/// The concept's full-text vector alone: the original single-vector recipe.
+public struct ConceptOnlyRanker: Ranker {
+    public init() {}
+    public var name: String { "concept-only" }
+    public var usesLabels: Bool { false }
+    public var usesConcepts: Bool { true }
+    public func score(_ c: RankingCandidate) -> Double? { c.conceptCertainty }
+}

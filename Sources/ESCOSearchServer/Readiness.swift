@@ -1,0 +1,75 @@
+public import ESCOCore
+import ESCOSearch
+import Foundation
+
+/// `/readyz`: 200 only when the stored ingestion state is `completed` for the mounted dataset's fingerprint.
+/// The state read is cached for `cacheSeconds`, so probes every second cost Weaviate one read per window.
+public actor Readiness {
+    /// What `/readyz` answers.
+    public struct Report: Sendable, Equatable {
+        public var ready: Bool
+        public var status: String
+        public var reason: String
+    }
+
+    /// The fingerprint the stored state must carry (nil: the dataset is not mounted, so only the status counts).
+    public let expectedFingerprint: String?
+    /// Why `expectedFingerprint` is nil, shown in reports.
+    public let fingerprintNote: String?
+    let cacheSeconds: Double
+    let read: @Sendable () async throws -> IngestionState?
+    private var cached: (at: Date, report: Report)?
+
+    public init(
+        expectedFingerprint: String?, fingerprintNote: String? = nil, cacheSeconds: Double = 2,
+        read: @escaping @Sendable () async throws -> IngestionState?
+    ) {
+        self.expectedFingerprint = expectedFingerprint
+        self.fingerprintNote = fingerprintNote
+        self.cacheSeconds = cacheSeconds
+        self.read = read
+    }
+
+    public func report() async -> Report {
+        if let cached, Date().timeIntervalSince(cached.at) < cacheSeconds { return cached.report }
+        let report = await evaluate()
+        cached = (Date(), report)
+        return report
+    }
+
+    private func evaluate() async -> Report {
+        let state: IngestionState?
+        do {
+            state = try await read()
+        } catch {
+            return Report(ready: false, status: "unavailable", reason: "\(error)")
+        }
+        guard let state else {
+            return Report(ready: false, status: IngestionStatus.notStarted.rawValue,
+                          reason: "no ingestion state in Weaviate: the data was never ingested; run esco ingest")
+        }
+        let nowMs = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        let derived = state.derivedStatus(nowMs: nowMs, mountedFingerprint: expectedFingerprint)
+        switch derived {
+        case .completed:
+            let note = expectedFingerprint == nil ? " (fingerprint not checked: \(fingerprintNote ?? "no dataset"))" : ""
+            return Report(ready: true, status: derived.rawValue, reason: "ingestion completed" + note)
+        case .outdated:
+            return Report(
+                ready: false, status: derived.rawValue,
+                reason: "the ingested data (fingerprint \(state.fingerprint.prefix(16))) is not the mounted dataset's "
+                    + "(\(expectedFingerprint?.prefix(16) ?? "")); re-run the ingestion")
+        case .failed:
+            return Report(ready: false, status: derived.rawValue,
+                          reason: "the last ingestion failed: \(state.error.isEmpty ? "no error recorded" : state.error)")
+        case .inProgress:
+            return Report(ready: false, status: derived.rawValue,
+                          reason: "ingestion in progress (step \(state.step), \(state.stepIndex)/\(state.stepCount))")
+        case .stale:
+            return Report(ready: false, status: derived.rawValue,
+                          reason: "an ingestion stopped without finishing (lease expired); re-run the ingestion")
+        case .notStarted:
+            return Report(ready: false, status: derived.rawValue, reason: "the data was never ingested")
+        }
+    }
+}

@@ -1,1 +1,0 @@
-print("esco-search: not built yet")

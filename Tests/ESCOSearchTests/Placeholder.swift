@@ -1,4 +1,0 @@
-import Testing
-
-// Replaced by the real suite for this module.
-@Suite struct ESCOSearchTestsPlaceholder {}

@@ -1,0 +1,132 @@
+import ESCOClients
+import ESCOConfig
+import ESCOCore
+import ESCODataset
+import ESCOIngestion
+import ESCOSearch
+import ESCOSearchServer
+import ESCOStandIns
+import Foundation
+import Logging
+import TestSupport
+
+struct QuietProgress: IngestionProgress {
+    func stepStarted(index: Int, count: Int, step: IngestionStep, total: Int, skipped: Bool) {}
+    func progress(step: IngestionStep, done: Int, total: Int) {}
+    func stepFinished(index: Int, count: Int, step: IngestionStep, detail: String) {}
+}
+
+/// In-process Weaviate and vectorizer stand-ins (port 0) with clients configured for them.
+final class StandInServices: Sendable {
+    let weaviate: WeaviateStandIn
+    let vectorizer: VectorizerStandIn?
+    let config: ESCOConfiguration
+    let clients: ServiceClients
+
+    /// - Parameter vectorizerURL: a real text2vec-transformers server instead of the stand-in (benchmarks).
+    init(vectorizerURL: String? = nil) throws {
+        weaviate = try WeaviateStandIn(options: .init())
+        vectorizer = vectorizerURL == nil ? try VectorizerStandIn(options: .init()) : nil
+        var config = ESCOConfiguration(profile: "test")
+        config.weaviate.url = weaviate.url
+        config.weaviate.retries = 0
+        config.weaviate.connectTimeoutSeconds = 2
+        config.vectorizer.url = vectorizerURL ?? vectorizer!.url
+        if vectorizerURL != nil {
+            // A real model on a shared 2-core machine: fewer, patient requests, and a cache so relation steps
+            // (which rewrite whole objects) never vectorise a text twice.
+            config.vectorizer.maxInFlight = 2
+            config.vectorizer.requestTimeoutSeconds = 600
+            config.vectorizer.cacheDirectory = NSTemporaryDirectory() + "esco-bench-cache-\(UUID().uuidString)"
+        }
+        config.vectorizer.retries = 0
+        config.data.path = DatasetPaths.sample
+        config.weaviate.schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("resources/schemas").path
+        config.ingest.settleMilliseconds = 0
+        self.config = config
+        clients = ServiceClients(config: config, logger: Logger(label: "test"))
+    }
+
+    deinit {
+        weaviate.stop()
+        vectorizer?.stop()
+    }
+
+    /// Ingests the sample through the real pipeline (schema, objects, labels, relations, verify).
+    func ingestSample() async throws {
+        // The lease writes the Metadata class before the pipeline's schema step runs (a real Weaviate would
+        // auto-create the class; the stand-in, like a Weaviate with auto-schema off, does not).
+        _ = try await clients.gateway.ensureSchema()
+        let runner = IngestionRunner(
+            dataset: try ESCODataset.open(DatasetPaths.sample), store: clients.store, weaviate: clients.gateway,
+            vectorizer: vectorizer == nil ? try clients.cachingVectorizer() : clients.vectorizerClient,
+            settings: clients.runnerSettings, progress: QuietProgress(),
+            logger: Logger(label: "test"))
+        guard case .completed = try await runner.run(force: false) else {
+            throw TestFailure("ingesting the sample did not complete")
+        }
+    }
+
+    var backend: WeaviateSearchBackend {
+        let store = clients.store
+        return WeaviateSearchBackend(
+            weaviate: clients.weaviate, vectorizer: clients.vectorizerClient, stateReader: { try await store.read() })
+    }
+
+    var engine: SearchEngine { SearchEngine(backend: backend) }
+
+    func server(cacheSeconds: Double = 0) throws -> SearchServer {
+        let store = clients.store
+        let readiness = Readiness(
+            expectedFingerprint: try clients.mountedFingerprint(), cacheSeconds: cacheSeconds
+        ) { try await store.read() }
+        return SearchServer(engine: engine, readiness: readiness, logger: Logger(label: "test"))
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+/// One sample ingestion shared by every test that only reads (ingesting takes a few seconds).
+actor SampleFixture {
+    static let shared = SampleFixture()
+    private var services: StandInServices?
+    private var model: DatasetModel?
+
+    func ingested() async throws -> StandInServices {
+        if let services { return services }
+        let s = try StandInServices()
+        try await s.ingestSample()
+        services = s
+        return s
+    }
+
+    func datasetModel() throws -> DatasetModel {
+        if let model { return model }
+        let dataset = try ESCODataset.open(DatasetPaths.sample)
+        let m = try DatasetModel(dataset: dataset, fingerprint: "")
+        model = m
+        return m
+    }
+}
+
+/// Runs `body` with the search server of `services` listening on 127.0.0.1, port 0.
+func withSearchServer<T: Sendable>(
+    _ server: SearchServer, _ body: @Sendable (_ baseURL: String) async throws -> T
+) async throws -> T {
+    let (stream, continuation) = AsyncStream<Int>.makeStream()
+    return try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask {
+            try await server.serve(host: "127.0.0.1", port: 0) { port in continuation.yield(port) }
+            return nil
+        }
+        var iterator = stream.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
+        let result = try await body("http://127.0.0.1:\(port)")
+        group.cancelAll()
+        return result
+    }
+}
