@@ -66,15 +66,18 @@ public struct SearchServer: Sendable {
 
     /// The application on `host:port` (port 0: any free port). `onListening` receives the bound port once the
     /// server accepts connections; `READY=1` then goes to systemd when `NOTIFY_SOCKET` is set.
+    /// `notifySystemd` is for the executable only: in-process test servers must not send `READY=1` to a
+    /// notify socket another test of the same process has set.
     public func buildApplication(
-        host: String, port: Int, onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        host: String, port: Int, notifySystemd: Bool = false,
+        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: buildRouter(),
             configuration: .init(address: .hostname(host, port: port), serverName: "esco-search"),
             onServerRunning: { channel in
                 await onListening(channel.localAddress?.port ?? port)
-                _ = sd_notify(0, "READY=1")
+                if notifySystemd { _ = sd_notify(0, "READY=1") }
             },
             logger: logger)
     }
