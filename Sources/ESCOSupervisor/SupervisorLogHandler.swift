@@ -1,3 +1,4 @@
+import ESCOCore
 import Foundation
 public import Logging
 
@@ -79,20 +80,11 @@ public struct SupervisorLogHandler: LogHandler {
         return json(value)
     }
 
+    /// A JSON string literal (the core's codec: one escaping routine for the whole project).
     static func json(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out: [UInt8] = []
+        JSONCodec.writeString(string, into: &out)
+        return String(decoding: out, as: UTF8.self)
     }
 
     public static func epochMilliseconds() -> Int64 {
