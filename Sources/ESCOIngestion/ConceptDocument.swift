@@ -52,11 +52,6 @@ public struct ConceptDocument: Sendable, Hashable {
     public static func beacon(_ className: String, _ id: String) -> JSONValue {
         ["beacon": .string("weaviate://localhost/\(className)/\(id)")]
     }
-
-    /// The Label objects of this concept (DESIGN.md section 11).
-    public func labelDocuments() -> [LabelDocument] {
-        labels.map { LabelDocument(concept: self, type: $0.type, text: $0.text) }
-    }
 }
 
 /// One searchable label pointing at its concept.

@@ -79,9 +79,10 @@ public struct IngestionRunner: Sendable {
         // The state lives in the Metadata class: the schema must exist before the lease can be claimed.
         // Creating it is idempotent; two racers may both try, so a failure is retried once after the other
         // creation has landed.
-        do { _ = try await weaviate.ensureSchema() } catch {
+        let schema: String
+        do { schema = try await weaviate.ensureSchema() } catch {
             try await Task.sleep(nanoseconds: 300_000_000)
-            _ = try await weaviate.ensureSchema()
+            schema = try await weaviate.ensureSchema()
         }
         let plan0 = IngestionPlan(labelVectors: settings.labelVectors, completedSteps: [])
         let lease = LeaseLock(store: store, me: me, settings: settings.lease)
@@ -120,7 +121,8 @@ public struct IngestionRunner: Sendable {
                 let plan = IngestionPlan(labelVectors: settings.labelVectors, completedSteps: Set(resume))
                 let ingestor = Ingestor(
                     model: model, weaviate: weaviate, vectorizer: vectorizer, lease: lease,
-                    settings: .init(batchSize: settings.batchSize, labelVectors: settings.labelVectors),
+                    settings: .init(
+                        batchSize: settings.batchSize, labelVectors: settings.labelVectors, schemaEnsured: schema),
                     progress: progress, logger: logger)
                 let report = try await ingestor.run(plan: plan)
                 heartbeat.cancel()

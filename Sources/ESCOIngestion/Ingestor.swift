@@ -14,9 +14,13 @@ public struct Ingestor: Sendable {
     public struct Settings: Sendable {
         public var batchSize: Int
         public var labelVectors: Bool
-        public init(batchSize: Int = 200, labelVectors: Bool = true) {
+        /// The result of an `ensureSchema` the caller already made (the lease needs the Metadata class
+        /// before any step runs); the schema step then reports it instead of asking Weaviate again.
+        public var schemaEnsured: String?
+        public init(batchSize: Int = 200, labelVectors: Bool = true, schemaEnsured: String? = nil) {
             self.batchSize = batchSize
             self.labelVectors = labelVectors
+            self.schemaEnsured = schemaEnsured
         }
     }
 
@@ -57,7 +61,7 @@ public struct Ingestor: Sendable {
                 let detail: String
                 switch step {
                 case .schema:
-                    detail = try await weaviate.ensureSchema()
+                    if let ensured = settings.schemaEnsured { detail = ensured } else { detail = try await weaviate.ensureSchema() }
                 case .iscoGroups, .skillGroups, .collections, .skills, .occupations:
                     detail = try await writeConcepts(step, withReferences: false)
                 case .iscoGroupRelations, .skillGroupRelations, .collectionRelations, .occupationRelations, .skillRelations:
@@ -82,7 +86,10 @@ public struct Ingestor: Sendable {
                 throw e
             } catch is CancellationError {
                 throw IngestionError(.cancelled, "interrupted", step: "\(index)/\(count) \(step.rawValue)")
+            } catch let e as VectorizerError {
+                throw IngestionError(.vectorizer, e.description, step: "\(index)/\(count) \(step.rawValue)")
             } catch {
+                // WeaviateError and BatchError already name the URL, the request and what failed.
                 throw IngestionError(.weaviate, "\(error)", step: "\(index)/\(count) \(step.rawValue)")
             }
         }

@@ -36,8 +36,6 @@ public struct RelationIndex: Sendable {
             guard let i = classOf.index(forKey: uri), let id = idOf[uri] else { return nil }
             return Target(className: classOf[i].value, uri: classOf[i].key, id: id)
         }
-        public func contains(_ uri: String, _ className: String) -> Bool { classOf[uri] == className }
-        public func count(of className: String) -> Int { classOf.values.reduce(0) { $0 + ($1 == className ? 1 : 0) } }
     }
 
     mutating func add(_ from: Target, _ property: String, _ to: Target) {
@@ -63,11 +61,6 @@ public struct RelationIndex: Sendable {
 
     public func properties(_ className: String, _ uri: String) -> [String: [Target]] {
         refs[className]?[uri] ?? [:]
-    }
-
-    /// Total references stored for a class and property (for verification and stats).
-    public func count(_ className: String, _ property: String) -> Int {
-        refs[className]?.values.reduce(0) { $0 + ($1[property]?.count ?? 0) } ?? 0
     }
 
     // MARK: Building from relation rows

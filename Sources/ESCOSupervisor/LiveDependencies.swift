@@ -15,6 +15,7 @@ extension SupervisorDependencies {
         config: ESCOConfiguration, configFile: String, profile: String, escoBinary: String, logger: Logger
     ) -> SupervisorDependencies {
         let clients = ServiceClients(config: config, logger: logger)
+        let mounted = MountedFingerprint(clients: clients)
         let s = config.supervisor
         return SupervisorDependencies(
             probes: [
@@ -26,8 +27,8 @@ extension SupervisorDependencies {
                 },
             ],
             stateReader: StoreStateReader(store: clients.store),
-            fingerprinter: DatasetFingerprinter(clients: clients),
-            verifier: StoredStateVerifier(clients: clients),
+            fingerprinter: mounted,
+            verifier: StoredStateVerifier(clients: clients, mounted: mounted),
             launcher: ArgvIngestLauncher(arguments: [escoBinary, "ingest", "--config", configFile, "--profile", profile]),
             settings: SupervisorSettings(
                 dependencyDeadline: .milliseconds(Int64(s.dependencyDeadlineSeconds * 1000)),
@@ -57,19 +58,34 @@ struct StoreStateReader: IngestionStateReading {
     func readState() async throws -> IngestionState? { try await store.read() }
 }
 
-struct DatasetFingerprinter: MountedDataFingerprinting {
-    let clients: ServiceClients
-    func fingerprint() throws -> String { try clients.mountedFingerprint() }
+/// The mounted dataset's fingerprint, computed once per supervisor run: hashing the decompressed export
+/// (43 MB for full ESCO) is most of a warm start, and the state check and the verifier both need it.
+final class MountedFingerprint: MountedDataFingerprinting, @unchecked Sendable {
+    private let clients: ServiceClients
+    private let lock = NSLock()
+    private var cached: String?
+
+    init(clients: ServiceClients) { self.clients = clients }
+
+    func fingerprint() throws -> String {
+        try lock.withLock {
+            if let cached { return cached }
+            let value = try clients.mountedFingerprint()
+            cached = value
+            return value
+        }
+    }
 }
 
 /// Verifies against the stored state (expected counts and reference sample recorded at ingestion for
 /// this fingerprint), so a warm start need not re-read the dataset.
 struct StoredStateVerifier: Verifying {
     let clients: ServiceClients
+    let mounted: MountedFingerprint
     func verify() async throws -> VerificationReport {
-        let mounted = try clients.mountedFingerprint()
+        let mounted = try mounted.fingerprint()
         guard let state = try await clients.store.read() else {
-            return VerificationReport(checks: [.init(name: "status", ok: false, detail: "no ingestion state in Weaviate: run esco ingest")])
+            return VerificationReport(checks: [.init(name: "status", ok: false, detail: "no ingestion state in Weaviate at \(clients.config.weaviate.url): run `esco-supervise run` or `esco ingest`")])
         }
         return try await Verifier(weaviate: clients.gateway, state: state, mountedFingerprint: mounted).verify(state: state)
     }

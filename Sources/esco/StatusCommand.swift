@@ -54,7 +54,9 @@ struct StatusCommand: AsyncParsableCommand {
             state = try await clients.store.read()
             history = (try? await clients.store.history(limit: 8)) ?? []
         } catch {
-            printError("esco status: cannot read the ingestion state from Weaviate at \(config.weaviate.url): \(error)")
+            printError(
+                "esco status: cannot read the ingestion state from Weaviate at \(config.weaviate.url): \(error)"
+                    + " (is Weaviate running? check weaviate.url in \(options.config), profile \(options.profile), or WEAVIATE_URL)")
             throw ExitCode(ESCOExit.tryLater.rawValue)
         }
         let now = RFC3339.nowMs()

@@ -14,11 +14,6 @@ import TestSupport
         try await Harness.run(DatasetPaths.escoBinary, ["ingest", "--config", config, "--profile", "test"] + extra, environment: env)
     }
 
-    func readState(_ url: String) async throws -> IngestionState? {
-        let client = WeaviateClient(configuration: .init(url: url), logger: Logger(label: "t"))
-        return try await StateStore(backend: WeaviateGateway(client: client, schemaDirectory: "")).read()
-    }
-
     /// Counts and reference totals against `esco dataset stats` (the sample has no dangling references).
     func expectExact(_ snap: StoreSnapshot, _ stats: DatasetStatsJSON) {
         #expect(snap.count("Skill") == stats.int("skills"))

@@ -10,10 +10,7 @@ import TestSupport
 
 /// `esco ingest` killed with SIGKILL inside different steps, then run again (DESIGN.md section 7).
 @Suite(.serialized) struct KillRecoveryTests {
-    func state(_ url: String) async -> IngestionState? {
-        let client = WeaviateClient(configuration: .init(url: url), logger: Logger(label: "t"))
-        return try? await StateStore(backend: WeaviateGateway(client: client, schemaDirectory: "")).read()
-    }
+    func state(_ url: String) async -> IngestionState? { try? await readState(url) }
 
     /// Starts `esco ingest`, waits until the state shows `step` in progress, and SIGKILLs it there.
     /// Returns the state as the dead run left it (read after the kill, so it is exact).

@@ -66,3 +66,9 @@ struct StoreSnapshot: Equatable {
         return out
     }
 }
+
+/// The ingestion state stored in a Weaviate (stand-in), read over the real client.
+func readState(_ url: String) async throws -> IngestionState? {
+    let client = WeaviateClient(configuration: .init(url: url), logger: Logger(label: "test"))
+    return try await StateStore(backend: WeaviateGateway(client: client, schemaDirectory: "")).read()
+}
