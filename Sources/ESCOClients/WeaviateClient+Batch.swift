@@ -99,7 +99,9 @@ extension WeaviateClient {
         return (0..<count).map { i in
             guard i < items.count else { return ["Weaviate returned no result for this item"] }
             let result = items[i]["result"]
-            let errors = (result?["errors"]?["error"]?.arrayValue ?? []).map { $0["message"]?.stringValue ?? "unknown error" }
+            let errors = (result?["errors"]?["error"]?.arrayValue ?? []).map {
+                $0["message"]?.stringValue ?? "unknown error"
+            }
             // Weaviate 1.32 sets result.status on every item (adapters/handlers/rest/handlers_batch_objects.go):
             // anything but SUCCESS is a failure, even without a message.
             if let status = result?["status"]?.stringValue, status != "SUCCESS", errors.isEmpty {

@@ -74,7 +74,8 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
             className: "Metadata",
             fields: ["metaType", "status", "timestamp", "runId", "holder", "generation", "sequence", "step", "stepIndex",
                      "stepCount", "error", "details", "heartbeatAt", "startedAt", "endedAt", "fingerprint"],
-            filter: Self.events, sort: [.init(path: ["generation"], ascending: false), .init(path: ["sequence"], ascending: false)],
+            filter: Self.events,
+            sort: [.init(path: ["generation"], ascending: false), .init(path: ["sequence"], ascending: false)],
             limit: limit))
         return rows.compactMap(\.objectValue)
     }
@@ -82,11 +83,13 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
     public func deleteEvents(generationBelow generation: Int) async throws -> Int {
         let filter = WhereFilter.and([Self.events, .lessThan(["generation"], .int(generation))])
         var deleted = 0
-        // Re-query until nothing matches: deleted events drop out of the filter. No limit is sent, so each page is
-        // the server's default (QUERY_DEFAULTS_LIMIT_GRAPHQL), which fits any QUERY_MAXIMUM_RESULTS an operator
-        // sets. Bounded, so a delete that does not take cannot loop forever; the next claim prunes the rest.
+        // Re-query until nothing matches: deleted events drop out of the filter. No limit is sent: each page is the
+        // server's default (QUERY_DEFAULTS_LIMIT_GRAPHQL, 100), so the product needs no guess of the server's
+        // QUERY_MAXIMUM_RESULTS. Bounded, so a delete that does not take cannot loop forever; the next claim prunes
+        // the rest.
         for _ in 0..<Self.maxDeletePages {
-            let rows = try await client.get(GraphQLGet(className: "Metadata", fields: [], additional: [.id], filter: filter))
+            let rows = try await client.get(
+                GraphQLGet(className: "Metadata", fields: [], additional: [.id], filter: filter))
             let ids = rows.compactMap { $0["_additional"]?["id"]?.stringValue }
             if ids.isEmpty { break }
             for id in ids { try await client.deleteObject(className: "Metadata", id: id) }

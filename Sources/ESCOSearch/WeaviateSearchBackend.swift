@@ -75,7 +75,8 @@ public struct WeaviateSearchBackend: SearchBackend {
     static func searchError(_ error: WeaviateError, query: GraphQLGet, url: String) -> SearchError {
         let notIngested = " the data is not ingested; run esco ingest"
         if error.isEmptySchema {
-            return SearchError(code: .notReady, status: 503, message: "Weaviate at \(url) has no classes:" + notIngested)
+            return SearchError(
+                code: .notReady, status: 503, message: "Weaviate at \(url) has no classes:" + notIngested)
         }
         if let (field, type) = error.unknownGraphQLField {
             if type == "GetObjectsObj" || type == "AggregateObjectsObj" {
@@ -84,9 +85,10 @@ public struct WeaviateSearchBackend: SearchBackend {
             }
             return SearchError(
                 code: .schemaMismatch, status: 503,
-                message: "Weaviate at \(url): class \(type) has no property \"\(field)\" (queried for \(query.className)): "
-                    + "the schema differs from resources/schemas (made by another esco-stack version, or changed by "
-                    + "hand); run esco ingest to add missing properties, or compare GET /v1/schema with resources/schemas")
+                message: "Weaviate at \(url): class \(type) has no property \"\(field)\" (queried for "
+                    + "\(query.className)): the schema differs from resources/schemas (made by another esco-stack "
+                    + "version, or changed by hand); run esco ingest to add missing properties, or compare "
+                    + "GET /v1/schema with resources/schemas")
         }
         return SearchError.unavailable("\(error); try later")
     }

@@ -12,7 +12,8 @@ extension WeaviateStandIn {
             return .weaviateError(422, "invalid batch body: expected {\"objects\":[...]}")
         }
         if items.isEmpty {
-            return .weaviateError(422, "invalid param 'objects': cannot be empty, need at least one object for batching")
+            return .weaviateError(
+                422, "invalid param 'objects': cannot be empty, need at least one object for batching")
         }
         var out = Array("[".utf8)
         store.withLock { s in
@@ -35,7 +36,9 @@ extension WeaviateStandIn {
         return .jsonBytes(200, out)
     }
 
-    private static func checkBatchObject(_ item: JSONValue, _ s: WeaviateStore, now: Int64) -> Result<StoredObject, ObjectError> {
+    private static func checkBatchObject(_ item: JSONValue, _ s: WeaviateStore, now: Int64)
+        -> Result<StoredObject, ObjectError>
+    {
         let o: IncomingObject
         switch IncomingObject.parse(item) {
         case .failure(let e): return .failure(e)

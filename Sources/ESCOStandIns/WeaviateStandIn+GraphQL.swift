@@ -14,7 +14,9 @@ extension WeaviateStandIn {
         if query.isEmpty { return .weaviateError(422, "query cannot be empty") }
         if store.withLock({ $0.classes.isEmpty }) {
             return .weaviateError(
-                422, "no graphql provider present, this is most likely because no schema is present. Import a schema first!")
+                422,
+                "no graphql provider present, this is most likely because no schema is present. Import a schema first!"
+            )
         }
         let variables = body["variables"]?.objectValue ?? [:]
         let document: Document

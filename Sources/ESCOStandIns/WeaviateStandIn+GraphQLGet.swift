@@ -67,8 +67,10 @@ struct SortClause {
                 continue
             }
             guard path.count == 1 else {
-                fail(path.isEmpty ? "path parameter cannot be empty"
-                    : "sorting by reference not supported, path must have exactly one argument")
+                fail(
+                    path.isEmpty
+                        ? "path parameter cannot be empty"
+                        : "sorting by reference not supported, path must have exactly one argument")
                 continue
             }
             let name = path[0]
@@ -79,8 +81,9 @@ struct SortClause {
             guard let def = s.property(className, name),
                 let dt = def["dataType"]?.arrayValue?.first?.stringValue
             else {
-                fail("no such prop with name '\(name)' found in class '\(className)' in the schema. Check your schema "
-                    + "files for which properties in this class are available")
+                fail(
+                    "no such prop with name '\(name)' found in class '\(className)' in the schema. Check your schema "
+                        + "files for which properties in this class are available")
                 continue
             }
             if dt == "uuid" || dt == "uuid[]" {
@@ -177,7 +180,8 @@ extension GQLContext {
         }
         let text = after.stringValue ?? ""
         if !text.isEmpty, !ObjectID.isUUID(text) {
-            throw GQLFailure(prefix + "after parameter '\(text)' is not a valid uuid: invalid UUID length: \(text.count)")
+            throw GQLFailure(
+                prefix + "after parameter '\(text)' is not a valid uuid: invalid UUID length: \(text.count)")
         }
         guard let limit = args["limit"]?.intValue, limit >= 0 else {
             throw GQLFailure(prefix + "limit parameter must be set")
@@ -198,7 +202,9 @@ struct NearVectorArgument {
         vector = vec
         certainty = v["certainty"]?.doubleValue
         distance = v["distance"]?.doubleValue
-        if certainty != nil, distance != nil { throw GQLFailure("nearVector cannot provide both distance and certainty") }
+        if certainty != nil, distance != nil {
+            throw GQLFailure("nearVector cannot provide both distance and certainty")
+        }
     }
 
     /// Certainty or distance without a limit makes Weaviate search by distance (class_builder_fields.go).
@@ -210,7 +216,9 @@ struct NearVectorArgument {
         for o in objects {
             guard let v = o.vector else { continue }
             guard v.count == vector.count else {
-                throw GQLFailure("explorer: get class: vector search: object vector search at index \(className.lowercased()): shard \(className.lowercased())_0: vector lengths don't match: \(vector.count) vs \(v.count)")
+                throw GQLFailure(
+                    "explorer: get class: vector search: object vector search at index \(className.lowercased()): "
+                        + "shard \(className.lowercased())_0: vector lengths don't match: \(vector.count) vs \(v.count)")
             }
             let d = cosineDistance(vector, v)
             if let certainty, Double(1 - d / 2) < certainty { continue }

@@ -27,7 +27,9 @@ extension GQLContext {
         }
     }
 
-    func render(_ o: StoredObject, distance: Float?, _ selections: [any Selection], _ s: WeaviateStore) throws -> JSONValue {
+    func render(_ o: StoredObject, distance: Float?, _ selections: [any Selection], _ s: WeaviateStore) throws
+        -> JSONValue
+    {
         var out: [String: JSONValue] = [:]
         for sel in selections {
             if let frag = sel as? InlineFragment {
@@ -54,7 +56,9 @@ extension GQLContext {
                     case "creationTimeUnix": add[an] = .string(String(o.created))
                     case "lastUpdateTimeUnix": add[an] = .string(String(o.updated))
                     default:
-                        throw GQLFailure("Cannot query field \"\(an)\" on type \"\(o.className)AdditionalFields\".", validation: true)
+                        throw GQLFailure(
+                            "Cannot query field \"\(an)\" on type \"\(o.className)AdditionalFields\".", validation: true
+                        )
                     }
                 }
                 out[key] = .object(add)
@@ -69,7 +73,10 @@ extension GQLContext {
                 continue
             }
             guard let sub = f.selectionSet?.selections else {
-                throw GQLFailure("Field \"\(name)\" of type \"[\(o.className)\(name.prefix(1).uppercased() + name.dropFirst())Obj]\" must have a selection of subfields.", validation: true)
+                throw GQLFailure(
+                    "Field \"\(name)\" of type \"[\(o.className)\(name.prefix(1).uppercased() + name.dropFirst())Obj]\" "
+                        + "must have a selection of subfields.",
+                    validation: true)
             }
             var refs: [JSONValue] = []
             for r in o.properties[name]?.arrayValue ?? [] {
@@ -83,4 +90,3 @@ extension GQLContext {
         return .object(out)
     }
 }
-

@@ -72,9 +72,11 @@ extension WeaviateStore {
                     }
                     // Every beacon's target must exist when the object is validated, before anything of a batch
                     // is stored (usecases/objects/validation/properties_validation.go parseAndValidateSingleRef).
-                    let exists = nb.className.map { objects[$0]?[nb.id] != nil } ?? objects.values.contains { $0[nb.id] != nil }
+                    let exists =
+                        nb.className.map { objects[$0]?[nb.id] != nil } ?? objects.values.contains { $0[nb.id] != nil }
                     if !exists {
-                        return .failure(.init(422, "invalid object: 'cref' \(o.className):\(name): no object with id \(nb.id) found"))
+                        let message = "'cref' \(o.className):\(name): no object with id \(nb.id) found"
+                        return .failure(.init(422, "invalid object: " + message))
                     }
                     refs.append(["beacon": .string(nb.string)])
                 }
@@ -82,7 +84,8 @@ extension WeaviateStore {
             } else if type.hasPrefix("date") {
                 // Weaviate parses dates into Go's time.Time and stores them JSON-encoded (RFC 3339 with nanoseconds,
                 // trailing zeros dropped): what reads return is that re-serialisation, not the string sent.
-                out[name] = value.arrayValue.map { .array($0.map(Self.reserialisedDate)) } ?? Self.reserialisedDate(value)
+                out[name] =
+                    value.arrayValue.map { .array($0.map(Self.reserialisedDate)) } ?? Self.reserialisedDate(value)
             } else {
                 out[name] = value
             }
@@ -139,7 +142,9 @@ extension WeaviateStore {
 enum GoTime {
     static func rfc3339Nano(_ s: String) -> String? {
         let b = Array(s.utf8)
-        func digits(_ r: Range<Int>) -> Bool { r.upperBound <= b.count && b[r].allSatisfy { (0x30...0x39).contains($0) } }
+        func digits(_ r: Range<Int>) -> Bool {
+            r.upperBound <= b.count && b[r].allSatisfy { (0x30...0x39).contains($0) }
+        }
         guard b.count >= 20, digits(0..<4), b[4] == 0x2D, digits(5..<7), b[7] == 0x2D, digits(8..<10),
             b[10] == 0x54 || b[10] == 0x74, digits(11..<13), b[13] == 0x3A, digits(14..<16), b[16] == 0x3A,
             digits(17..<19), parseDate(s) != nil

@@ -72,9 +72,9 @@ public final class WeaviateStandIn: Sendable {
         store = Mutex(loaded)
         control = Mutex(Control(faults: options.faults, random: SeededRandom(seed: options.faults.seed)))
         let box = HandlerBox()
-        let http = try HTTPServer(host: options.host, port: options.port, idleTimeoutSeconds: options.idleTimeoutSeconds) {
-            box.handle($0)
-        }
+        let http = try HTTPServer(
+            host: options.host, port: options.port, idleTimeoutSeconds: options.idleTimeoutSeconds
+        ) { box.handle($0) }
         port = http.port
         box.target = self
         server.withLock { $0 = http }

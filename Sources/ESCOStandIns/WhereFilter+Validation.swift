@@ -28,21 +28,26 @@ extension WhereFilter {
         }
     }
 
-    private static func leafProblem(_ className: String, _ name: String, _ op: String, _ key: String, _ s: WeaviateStore)
+    private static func leafProblem(
+        _ className: String, _ name: String, _ op: String, _ key: String, _ s: WeaviateStore
+    )
         -> String?
     {
         let valueType = valueType(key)
         switch name {
         case "id", "_id":
-            return valueType == "text" ? nil : "using [\"_id\"] to filter by uuid: must use \"valueText\" to specify the id"
+            return valueType == "text"
+                ? nil : "using [\"_id\"] to filter by uuid: must use \"valueText\" to specify the id"
         case "_creationTimeUnix", "_lastUpdateTimeUnix":
             return valueType == "text" || valueType == "date"
                 ? nil : "using [\"\(name)\"] to filter by timestamp: must use \"valueText\" or \"valueDate\""
         default: break
         }
         guard s.classes[className] != nil else { return "class \"\(className)\" does not exist in schema" }
-        guard let def = s.property(className, name), let dataType = def["dataType"]?.arrayValue?.first?.stringValue else {
-            return "no such prop with name '\(name)' found in class '\(className)' in the schema. Check your schema files "
+        guard let def = s.property(className, name), let dataType = def["dataType"]?.arrayValue?.first?.stringValue
+        else {
+            return
+                "no such prop with name '\(name)' found in class '\(className)' in the schema. Check your schema files "
                 + "for which properties in this class are available"
         }
         if op == "IsNull" {
@@ -50,12 +55,14 @@ extension WhereFilter {
         }
         if dataType == "uuid" || dataType == "uuid[]" {
             return valueType == "text"
-                ? nil : "property \"\(name)\" is of type \"uuid\" or \"uuid[]\": specify uuid as string using \"valueText\""
+                ? nil
+                : "property \"\(name)\" is of type \"uuid\" or \"uuid[]\": specify uuid as string using \"valueText\""
         }
         if !primitiveDataTypes.contains(dataType) {
             // Counting references (valueInt) is Weaviate's only filter directly on a reference property; the
             // product never counts references, so the stand-in does not model it.
-            return "Property \"\(name)\" is a ref prop to the class \"\(dataType)\". Only \"valueInt\" can be used on a "
+            return
+                "Property \"\(name)\" is a ref prop to the class \"\(dataType)\". Only \"valueInt\" can be used on a "
                 + "ref prop directly to count the number of refs (not supported by the stand-in)"
         }
         let base = dataType.hasSuffix("[]") ? String(dataType.dropLast(2)) : dataType

@@ -40,7 +40,8 @@ struct WeaviateCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard queryMaximumResults > 0, queryDefaultsLimit > 0, idleTimeoutSeconds > 0 else {
-            throw ValidationError("--query-maximum-results, --query-defaults-limit and --idle-timeout-seconds must be positive")
+            throw ValidationError(
+                "--query-maximum-results, --query-defaults-limit and --idle-timeout-seconds must be positive")
         }
         guard (0...1).contains(errorRate), (0...1).contains(dropRate) else {
             throw ValidationError("--error-rate and --drop-rate must be between 0 and 1")

@@ -238,7 +238,9 @@ struct WeaviateClientTests {
             .respond(status: 200, body: #"[{"result":{"status":"SUCCESS"}},{"result":{"status":"FAILED"}}]"#)
         }) { server in
             let client = makeWeaviate(server.url)
-            let objects = ["a", "b"].map { WeaviateObject(className: "Skill", id: ObjectID.uuid5($0), properties: [:], vector: nil) }
+            let objects = ["a", "b"].map {
+                WeaviateObject(className: "Skill", id: ObjectID.uuid5($0), properties: [:], vector: nil)
+            }
             let results = try await client.batchObjects(objects)
             #expect(results.map(\.succeeded) == [true, false])
             #expect(results[1].errors.joined().contains("status FAILED"), "\(results[1].errors)")
@@ -247,7 +249,10 @@ struct WeaviateClientTests {
 
     @Test func graphQLOnAnEmptySchemaIsRecognised() async throws {
         try await withCannedServer({ _ in
-            .respond(status: 422, body: #"{"error":[{"message":"no graphql provider present, this is most likely because no schema is present. Import a schema first!"}]}"#)
+            .respond(
+                status: 422,
+                body: #"{"error":[{"message":"no graphql provider present, this is most likely because no schema is "#
+                    + #"present. Import a schema first!"}]}"#)
         }) { server in
             let client = makeWeaviate(server.url, retries: 0)
             let e = await weaviateError { _ = try await client.get(GraphQLGet(className: "Skill", fields: ["code"])) }

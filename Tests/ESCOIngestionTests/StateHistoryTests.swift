@@ -5,8 +5,8 @@ import ESCOIngestion
 import ESCOStandIns
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// The history `esco status` shows, over the Weaviate stand-in: bounded, newest first, independent of read order.
 @Suite struct StateHistoryTests {
@@ -38,8 +38,11 @@ import TestSupport
 
             let newest = StateStore.historyGenerations + 30
             let history = try await store.history(limit: 8)
-            #expect(history.map(\.state.generation) == [newest, newest, newest, newest - 1, newest - 1, newest - 1,
-                                                         newest - 2, newest - 2])
+            #expect(
+                history.map(\.state.generation) == [
+                    newest, newest, newest, newest - 1, newest - 1, newest - 1,
+                    newest - 2, newest - 2,
+                ])
             #expect(history.prefix(3).map(\.sequence) == [3, 2, 1])
             #expect(history.first?.event == "completed")
             #expect(history.first?.state.heartbeatAtMs == Self.heartbeat(newest), "dates read back to the millisecond")

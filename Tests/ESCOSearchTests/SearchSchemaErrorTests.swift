@@ -5,8 +5,8 @@ import ESCOSearch
 import ESCOStandIns
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// What search reports when Weaviate's schema is not the product's: nothing ingested, or a class without a property.
 @Suite struct SearchSchemaErrorTests {
@@ -30,7 +30,12 @@ import TestSupport
     /// (adapters/handlers/rest/handlers_graphql.go): that is "not ingested" (exit 2), not "try later".
     @Test func aGraphQL422WithoutProviderMeansNotIngested() async throws {
         try await withCannedServer({ _ in
-            .respond(status: 422, body: #"{"error":[{"message":"no graphql provider present, this is most likely because no schema is present. Import a schema first!"}]}"#)
+            .respond(
+                status: 422,
+                body:
+                    #"{"error":[{"message":"no graphql provider present, this is most likely because no schema is "#
+                        + #"present. Import a schema first!"}]}"#
+            )
         }) { server in
             var config = ESCOConfiguration.Weaviate(url: server.url)
             config.retries = 0
@@ -47,7 +52,8 @@ import TestSupport
 
     @Test func aClassWithoutAQueriedPropertyIsASchemaMismatchNamingIt() async throws {
         let services = try StandInServices()
-        let skill = #"{"class":"Skill","vectorizer":"none","properties":[{"name":"conceptUri","dataType":["text"]},"#
+        let skill =
+            #"{"class":"Skill","vectorizer":"none","properties":[{"name":"conceptUri","dataType":["text"]},"#
             + #"{"name":"preferredLabel","dataType":["text"]}]}"#
         #expect(try RawHTTP.request(services.weaviate.url, "POST", "/v1/schema", body: Data(skill.utf8)).status == 200)
         let e = await searchError {

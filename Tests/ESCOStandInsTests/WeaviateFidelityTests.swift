@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Objects, batch, GraphQL and HTTP behaviour of Weaviate 1.32.2 that the stand-in must reproduce
@@ -54,7 +54,8 @@ struct WeaviateFidelityTests {
             try call(url, "POST", "/v1/schema", skillClass)
             let ref = ["broaderSkills": [["beacon": "weaviate://localhost/Skill/\(id(1))"]]]
             // The target is in the same batch, before its source: still not stored when the source is validated.
-            let first = try call(url, "POST", "/v1/batch/objects", ["objects": [skill(1, label: "t"), skill(2, label: "s", extra: ref)]])
+            let first = try call(
+                url, "POST", "/v1/batch/objects", ["objects": [skill(1, label: "t"), skill(2, label: "s", extra: ref)]])
             let items = list(first.json).map { dict(dict($0)["result"]) }
             #expect(items.map { $0["status"] as? String } == ["SUCCESS", "FAILED"])
             let message = dict(list(dict(items[1]["errors"])["error"]).first)["message"] as? String ?? ""
@@ -68,10 +69,18 @@ struct WeaviateFidelityTests {
             #expect(try call(url, "POST", "/v1/batch/objects", ["objects": []]).status == 422)
 
             // References: a missing source fails (without from/to in the answer); a missing target is not checked.
-            let refs = try call(url, "POST", "/v1/batch/references", [
-                ["from": "weaviate://localhost/Skill/\(id(8))/broaderSkills", "to": "weaviate://localhost/Skill/\(id(1))"],
-                ["from": "weaviate://localhost/Skill/\(id(1))/broaderSkills", "to": "weaviate://localhost/Skill/\(id(9))"],
-            ])
+            let refs = try call(
+                url, "POST", "/v1/batch/references",
+                [
+                    [
+                        "from": "weaviate://localhost/Skill/\(id(8))/broaderSkills",
+                        "to": "weaviate://localhost/Skill/\(id(1))",
+                    ],
+                    [
+                        "from": "weaviate://localhost/Skill/\(id(1))/broaderSkills",
+                        "to": "weaviate://localhost/Skill/\(id(9))",
+                    ],
+                ])
             let results = list(refs.json).map(dict)
             #expect(results.map { dict($0["result"])["status"] as? String } == ["FAILED", "SUCCESS"])
             #expect(results[0]["from"] == nil && results[1]["from"] as? String != nil)
@@ -92,12 +101,16 @@ struct WeaviateFidelityTests {
             // The cursor is the way past the maximum: it needs a limit, and no offset, where or sort.
             let noLimit = try graphql(url, "{ Get { Skill(after: \"\(id(3))\") { _additional { id } } } }")
             #expect(errorMessages(noLimit).first?.contains("limit parameter must be set") == true, "\(noLimit)")
-            let withWhere = try graphql(url, """
-                { Get { Skill(after: "\(id(3))", limit: 5, where: {path: ["rank"], operator: Equal, valueInt: 1}) { code } } }
+            let withWhere = try graphql(
+                url,
+                """
+                { Get { Skill(after: "\(id(3))", limit: 5,
+                    where: {path: ["rank"], operator: Equal, valueInt: 1}) { code } } }
                 """)
             #expect(errorMessages(withWhere).first?.contains("where cannot be set with after") == true, "\(withWhere)")
-            #expect(try ids(graphql(url, "{ Get { Skill(after: \"\(id(3))\", limit: 5) { _additional { id } } } }"))
-                == (4...8).map(id))
+            #expect(
+                try ids(graphql(url, "{ Get { Skill(after: \"\(id(3))\", limit: 5) { _additional { id } } } }"))
+                    == (4...8).map(id))
         }
     }
 
@@ -106,9 +119,11 @@ struct WeaviateFidelityTests {
             try seed(url, count: 3)
             let arg = try graphql(url, "{ Get { Skill(limitt: 3) { code } } }")
             #expect(errorMessages(arg).first?.hasPrefix("Unknown argument \"limitt\"") == true, "\(arg)")
-            let prop = try graphql(url, "{ Get { Skill(where: {path: [\"nope\"], operator: Equal, valueText: \"x\"}) { code } } }")
+            let prop = try graphql(
+                url, "{ Get { Skill(where: {path: [\"nope\"], operator: Equal, valueText: \"x\"}) { code } } }")
             #expect(errorMessages(prop).first?.contains("no such prop with name 'nope'") == true, "\(prop)")
-            let type = try graphql(url, "{ Get { Skill(where: {path: [\"rank\"], operator: Equal, valueText: \"1\"}) { code } } }")
+            let type = try graphql(
+                url, "{ Get { Skill(where: {path: [\"rank\"], operator: Equal, valueText: \"1\"}) { code } } }")
             #expect(errorMessages(type).first?.contains("use \"valueInt\" instead") == true, "\(type)")
             let sort = try graphql(url, "{ Get { Skill(sort: [{path: [\"nope\"], order: asc}]) { code } } }")
             #expect(errorMessages(sort).first?.hasPrefix("invalid 'sort' parameter") == true, "\(sort)")
@@ -123,10 +138,17 @@ struct WeaviateFidelityTests {
             object["id"] = hexID
             try call(url, "POST", "/v1/batch/objects", ["objects": [object]])
             func hits(_ value: String) throws -> [String] {
-                try ids(graphql(url, "{ Get { Skill(where: {path: [\"id\"], operator: Equal, valueText: \"\(value)\"}) { _additional { id } } } }"))
+                try ids(
+                    graphql(
+                        url,
+                        "{ Get { Skill(where: {path: [\"id\"], operator: Equal, valueText: \"\(value)\"}) "
+                            + "{ _additional { id } } } }"
+                    ))
             }
             #expect(try hits(hexID) == [hexID])
-            #expect(try hits(hexID.uppercased()) == [], "the _id index is matched byte for byte: an upper-case id finds nothing")
+            #expect(
+                try hits(hexID.uppercased()) == [],
+                "the _id index is matched byte for byte: an upper-case id finds nothing")
         }
     }
 
@@ -135,26 +157,40 @@ struct WeaviateFidelityTests {
             try call(url, "POST", "/v1/schema", skillClass)
             // By code points "Cherry" would come first; Weaviate ignores case.
             let labels = ["banana", "Cherry", "apple"]
-            try call(url, "POST", "/v1/batch/objects", ["objects": labels.enumerated().map { skill($0.offset + 1, label: $0.element) }])
-            let r = try graphql(url, "{ Get { Skill(sort: [{path: [\"preferredLabel\"], order: asc}]) { preferredLabel } } }")
+            try call(
+                url, "POST", "/v1/batch/objects",
+                ["objects": labels.enumerated().map { skill($0.offset + 1, label: $0.element) }])
+            let r = try graphql(
+                url, "{ Get { Skill(sort: [{path: [\"preferredLabel\"], order: asc}]) { preferredLabel } } }")
             #expect(getRows(r, "Skill").map { $0["preferredLabel"] as? String ?? "" } == ["apple", "banana", "Cherry"])
         }
     }
 
     @Test func datesComeBackReserialisedLikeGosTime() async throws {
         try await withWeaviateStandIn { url in
-            try call(url, "POST", "/v1/schema", ["class": "Event", "vectorizer": "none", "properties": [
-                ["name": "at", "dataType": ["date"]], ["name": "n", "dataType": ["int"]],
-            ]])
-            let sent = ["2024-01-02T03:04:05.000Z", "2024-01-02T03:04:05.120Z", "2024-01-02T03:04:05+02:00",
-                        "2024-01-02T03:04:05.123456789+00:00"]
-            let expected = ["2024-01-02T03:04:05Z", "2024-01-02T03:04:05.12Z", "2024-01-02T03:04:05+02:00",
-                            "2024-01-02T03:04:05.123456789Z"]
+            try call(
+                url, "POST", "/v1/schema",
+                [
+                    "class": "Event", "vectorizer": "none",
+                    "properties": [
+                        ["name": "at", "dataType": ["date"]], ["name": "n", "dataType": ["int"]],
+                    ],
+                ])
+            let sent = [
+                "2024-01-02T03:04:05.000Z", "2024-01-02T03:04:05.120Z", "2024-01-02T03:04:05+02:00",
+                "2024-01-02T03:04:05.123456789+00:00",
+            ]
+            let expected = [
+                "2024-01-02T03:04:05Z", "2024-01-02T03:04:05.12Z", "2024-01-02T03:04:05+02:00",
+                "2024-01-02T03:04:05.123456789Z",
+            ]
             let objects = sent.enumerated().map { n, at in
                 ["class": "Event", "id": id(n + 1), "properties": ["at": at, "n": n]] as [String: Any]
             }
             try call(url, "POST", "/v1/batch/objects", ["objects": objects])
-            let rest = try (1...4).map { n in dict(dict(try call(url, "GET", "/v1/objects/Event/\(id(n))").json)["properties"])["at"] as? String }
+            let rest = try (1...4).map { n in
+                dict(dict(try call(url, "GET", "/v1/objects/Event/\(id(n))").json)["properties"])["at"] as? String
+            }
             #expect(rest == expected)
             let r = try graphql(url, "{ Get { Event(sort: [{path: [\"n\"], order: asc}]) { at } } }")
             #expect(getRows(r, "Event").map { $0["at"] as? String } == expected)
@@ -173,7 +209,9 @@ struct WeaviateFidelityTests {
             addr.sin_port = in_port_t(UInt16(server.port).bigEndian)
             inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr)
             let rc = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             try #require(rc == 0)
             var timeout = timeval(tv_sec: 20, tv_usec: 0)

@@ -86,7 +86,7 @@ struct WeaviateGraphQLTests {
         try await withWeaviateStandIn { (url: String) async throws in
             try call(url, "POST", "/v1/schema", skillClass)
             try call(url, "POST", "/v1/batch/objects", ["objects": (1...15).map { skill($0, label: "s") }])
-            // No limit, offset or autocut: QUERY_DEFAULTS_LIMIT_GRAPHQL (100); an offset alone: QUERY_DEFAULTS_LIMIT (10).
+            // No limit, offset or autocut: QUERY_DEFAULTS_LIMIT_GRAPHQL (100); an offset alone: QUERY_DEFAULTS_LIMIT.
             #expect(getRows(try graphql(url, "{ Get { Skill { rank } } }"), "Skill").count == 15)
             #expect(getRows(try graphql(url, "{ Get { Skill(offset: 1) { rank } } }"), "Skill").count == 10)
             let page = getRows(try graphql(url, "{ Get { Skill(limit: 3, offset: 2, sort: [{path: [\"rank\"], order: desc}]) { rank } } }"), "Skill")
