@@ -218,7 +218,8 @@ struct NearVectorArgument {
             guard v.count == vector.count else {
                 throw GQLFailure(
                     "explorer: get class: vector search: object vector search at index \(className.lowercased()): "
-                        + "shard \(className.lowercased())_0: vector lengths don't match: \(vector.count) vs \(v.count)")
+                        + "shard \(className.lowercased())_0: vector lengths don't match: \(vector.count) vs \(v.count)"
+                )
             }
             let d = cosineDistance(vector, v)
             if let certainty, Double(1 - d / 2) < certainty { continue }

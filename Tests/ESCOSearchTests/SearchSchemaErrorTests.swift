@@ -34,7 +34,7 @@ import Testing
                 status: 422,
                 body:
                     #"{"error":[{"message":"no graphql provider present, this is most likely because no schema is "#
-                        + #"present. Import a schema first!"}]}"#
+                    + #"present. Import a schema first!"}]}"#
             )
         }) { server in
             var config = ESCOConfiguration.Weaviate(url: server.url)
