@@ -146,7 +146,14 @@ extension GQLContext {
         if let after = args["after"] {
             try Self.validateCursor(after, args: args, hasFilter: filter != nil, hasSort: sort != nil, near: near)
         }
-        let window = try GetWindow(args: args, byDistance: near?.byDistance ?? false, limits: limits)
+        let window: GetWindow
+        do {
+            window = try GetWindow(args: args, byDistance: near?.byDistance ?? false, limits: limits)
+        } catch let failure as GQLFailure {
+            // How usecases/traverser/explorer.go wraps the repository's error for each kind of search.
+            let wrap = near == nil ? "explorer: list class: search: " : "explorer: get class: vector search: "
+            throw GQLFailure(wrap + failure.message)
+        }
         let ids = s.sortedIDs(className)
         let objects = s.objects[className] ?? [:]
         var rows: [(StoredObject, Float?)]
