@@ -6,6 +6,9 @@ final class CurlEasy {
     private let handle: UnsafeMutableRawPointer?
     private var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
+    /// Longest idle time of a cached connection that is still reused (below the servers' idle timeouts).
+    static let maxIdleSeconds = 4
+
     init() { handle = curl_easy_init() }
     deinit { curl_easy_cleanup(handle) }
 
@@ -35,6 +38,9 @@ final class CurlEasy {
             _ = esco_curl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
             _ = esco_curl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
             _ = esco_curl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+            // Weaviate closes keep-alive connections idle for 10 s (its HTTP server's IdleTimeout). Never reuse one
+            // idle that long, so a request is not sent on a socket the server is closing at that very moment.
+            _ = esco_curl_setopt_long(h, CURLOPT_MAXAGE_CONN, Self.maxIdleSeconds)
             _ = esco_curl_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0)
             _ = esco_curl_setopt_pointer(h, CURLOPT_ERRORBUFFER, errBuf.baseAddress)
             _ = esco_curl_setopt_slist(h, CURLOPT_HTTPHEADER, headerList)

@@ -98,8 +98,16 @@ extension WeaviateClient {
         }
         return (0..<count).map { i in
             guard i < items.count else { return ["Weaviate returned no result for this item"] }
-            let errors = items[i]["result"]?["errors"]?["error"]?.arrayValue ?? []
-            return errors.map { $0["message"]?.stringValue ?? "unknown error" }
+            let result = items[i]["result"]
+            let errors = (result?["errors"]?["error"]?.arrayValue ?? []).map {
+                $0["message"]?.stringValue ?? "unknown error"
+            }
+            // Weaviate 1.32 sets result.status on every item (adapters/handlers/rest/handlers_batch_objects.go):
+            // anything but SUCCESS is a failure, even without a message.
+            if let status = result?["status"]?.stringValue, status != "SUCCESS", errors.isEmpty {
+                return ["Weaviate reported status \(status) without an error message"]
+            }
+            return errors
         }
     }
 }

@@ -2,7 +2,8 @@ public import ESCOCore
 
 extension WeaviateClient {
     /// `POST /v1/graphql`; returns `data`. GraphQL errors arrive as HTTP 200 with `errors[]`: they throw
-    /// `WeaviateError` `.graphQL` carrying the messages.
+    /// `WeaviateError` `.graphQL` carrying the messages. While the schema has no class at all, Weaviate answers 422
+    /// "no graphql provider present" instead (`WeaviateError.isEmptySchema`).
     public func graphQL(_ query: String) async throws -> JSONValue {
         let body = try await json("POST", "/v1/graphql", body: ["query": .string(query)], expect: [200])
         let errors = body["errors"]?.arrayValue ?? []
@@ -27,5 +28,26 @@ extension WeaviateClient {
                                 detail: "no Aggregate.\(className)[0].meta.count in the response")
         }
         return count
+    }
+}
+
+extension WeaviateError {
+    /// Weaviate's answer to any GraphQL query while its schema has no class: HTTP 422 "no graphql provider present"
+    /// (adapters/handlers/rest/handlers_graphql.go). The data is not ingested; waiting will not help.
+    public var isEmptySchema: Bool {
+        status == 422 && serverMessages.contains { $0.contains("no graphql provider present") }
+    }
+
+    /// The field and type of a GraphQL validation error `Cannot query field "F" on type "T".`: a class missing from
+    /// the schema is a field of `GetObjectsObj` (or `AggregateObjectsObj`), a missing property a field of its class.
+    public var unknownGraphQLField: (field: String, type: String)? {
+        guard code == .graphQL else { return nil }
+        for message in serverMessages {
+            let parts = message.split(separator: "\"", omittingEmptySubsequences: false)
+            if parts.count >= 5, parts[0].hasPrefix("Cannot query field "), parts[2] == " on type " {
+                return (String(parts[1]), String(parts[3]))
+            }
+        }
+        return nil
     }
 }

@@ -54,12 +54,11 @@ extension WeaviateClient {
                            expect: [200, 204])
     }
 
-    /// `DELETE /v1/objects/{class}/{id}`; 204 and 404 both mean gone. Returns whether it existed.
-    @discardableResult
-    public func deleteObject(className: String, id: String) async throws -> Bool {
-        let response = try await send("DELETE", objectPath(className, id), query: consistencyQuery,
-                                      expect: [200, 204, 404])
-        return response.status != 404
+    /// `DELETE /v1/objects/{class}/{id}`: afterwards the object is gone. Weaviate 1.32 deletes without an existence
+    /// check and answers 204 for a missing object too (usecases/objects/delete.go), so the answer cannot tell
+    /// whether it existed; 404 (older servers) also means gone.
+    public func deleteObject(className: String, id: String) async throws {
+        _ = try await send("DELETE", objectPath(className, id), query: consistencyQuery, expect: [200, 204, 404])
     }
 
     /// `GET /v1/objects?class=C&limit=N&after=ID`: one page in id order; pass the last id as `after` for the next.

@@ -7,15 +7,21 @@ public protocol MetadataBackend: Sendable {
     func readMetadata(id: String) async throws -> [String: JSONValue]?
     /// Insert or replace (batch upsert: Weaviate's PUT answers 500 for a missing object).
     func upsertMetadata(id: String, properties: [String: JSONValue]) async throws
-    /// History events (metaType `ingestion_event`), any order.
+    /// The newest `limit` history events (metaType `ingestion_event`), newest first: by `generation`, then
+    /// `sequence`, both descending.
     func listEvents(limit: Int) async throws -> [[String: JSONValue]]
+    /// Deletes the history events of generations below `generation`; returns how many.
+    func deleteEvents(generationBelow generation: Int) async throws -> Int
 }
 
-/// The ingestion state in Weaviate's `Metadata` class (DESIGN.md section 8): the current state at one
-/// fixed ID, plus an append-only history of transitions.
+/// The ingestion state in Weaviate's `Metadata` class (docs/ARCHITECTURE.md): the current state at one
+/// fixed ID, plus a history of transitions that keeps the last `historyGenerations` runs.
 public struct StateStore: Sendable {
     /// Fixed ID of the current-state object.
     public static let stateID = ObjectID.uuid5("esco-stack/ingestion-state")
+    /// Runs (lease generations) whose events the history keeps: about 30 events each, far below Weaviate's
+    /// QUERY_MAXIMUM_RESULTS, and enough to see what happened over weeks of restarts.
+    public static let historyGenerations = 50
     public let backend: any MetadataBackend
 
     public init(backend: any MetadataBackend) { self.backend = backend }
@@ -25,7 +31,9 @@ public struct StateStore: Sendable {
         return Self.decode(props)
     }
 
-    /// Writes the current state and appends the transition to the history.
+    /// Writes the current state and appends the transition to the history. The first event of a generation (a
+    /// claim, or an operator's unlock) also prunes the events of generations older than the last
+    /// `historyGenerations`, so the history stays bounded however many runs there are.
     public func write(_ state: IngestionState, event: String, sequence: Int, nowMs: Int64) async throws {
         try await backend.upsertMetadata(id: Self.stateID, properties: Self.encode(state, metaType: "ingestion_state", nowMs: nowMs))
         var props = Self.encode(state, metaType: "ingestion_event", nowMs: nowMs)
@@ -33,6 +41,11 @@ public struct StateStore: Sendable {
         props["details"] = .string(event)
         let id = ObjectID.uuid5("esco-stack/ingestion-event/\(state.runId)/\(state.generation)/\(sequence)")
         try await backend.upsertMetadata(id: id, properties: props)
+        if sequence == 1, state.generation > Self.historyGenerations {
+            // Best effort: a failed prune only leaves older events behind, and the next claim prunes them. Failing
+            // the claim for it would stop an ingestion over housekeeping.
+            _ = try? await backend.deleteEvents(generationBelow: state.generation - Self.historyGenerations + 1)
+        }
     }
 
     /// Writes the current state only (heartbeats and progress: the history records transitions, not ticks).
@@ -40,11 +53,12 @@ public struct StateStore: Sendable {
         try await backend.upsertMetadata(id: Self.stateID, properties: Self.encode(state, metaType: "ingestion_state", nowMs: nowMs))
     }
 
-    /// Recent history, newest first, ordered by (generation, sequence) — never by timestamps.
+    /// The newest `limit` events, newest first, ordered by (generation, sequence) — never by timestamps. The
+    /// backend selects and orders them; the pure re-sort keeps the order exact for any backend.
     public func history(limit: Int = 10) async throws -> [(state: IngestionState, event: String, sequence: Int)] {
-        let events = try await backend.listEvents(limit: 10_000)
+        let events = try await backend.listEvents(limit: max(1, limit))
         return events.map { (Self.decode($0), $0["details"]?.stringValue ?? "", $0["sequence"]?.intValue ?? 0) }
-            .sorted { ($0.0.generation, $0.2, $0.0.heartbeatAtMs) > ($1.0.generation, $1.2, $1.0.heartbeatAtMs) }
+            .sorted { ($0.0.generation, $0.2) > ($1.0.generation, $1.2) }
             .prefix(limit).map { (state: $0.0, event: $0.1, sequence: $0.2) }
     }
 

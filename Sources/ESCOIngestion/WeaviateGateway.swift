@@ -43,7 +43,7 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
     }
 
     public func delete(className: String, ids: [String]) async throws {
-        for id in ids { _ = try await client.deleteObject(className: className, id: id) }
+        for id in ids { try await client.deleteObject(className: className, id: id) }
     }
 
     public func fetch(className: String, id: String) async throws -> FetchedObject? {
@@ -67,12 +67,37 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
         try await client.upsert([WeaviateObject(className: "Metadata", id: id, properties: properties, vector: nil)])
     }
 
+    /// Sorted by the server on the numbers the state store writes, never by timestamps, and bounded by `limit`:
+    /// an unsorted read comes back in storage order, and QUERY_MAXIMUM_RESULTS caps how many one query may return.
     public func listEvents(limit: Int) async throws -> [[String: JSONValue]] {
         let rows = try await client.get(GraphQLGet(
             className: "Metadata",
             fields: ["metaType", "status", "timestamp", "runId", "holder", "generation", "sequence", "step", "stepIndex",
                      "stepCount", "error", "details", "heartbeatAt", "startedAt", "endedAt", "fingerprint"],
-            filter: .equal(["metaType"], .text("ingestion_event")), limit: limit))
+            filter: Self.events,
+            sort: [.init(path: ["generation"], ascending: false), .init(path: ["sequence"], ascending: false)],
+            limit: limit))
         return rows.compactMap(\.objectValue)
     }
+
+    public func deleteEvents(generationBelow generation: Int) async throws -> Int {
+        let filter = WhereFilter.and([Self.events, .lessThan(["generation"], .int(generation))])
+        var deleted = 0
+        // Re-query until nothing matches: deleted events drop out of the filter. No limit is sent: each page is the
+        // server's default (QUERY_DEFAULTS_LIMIT_GRAPHQL, 100), so the product needs no guess of the server's
+        // QUERY_MAXIMUM_RESULTS. Bounded, so a delete that does not take cannot loop forever; the next claim prunes
+        // the rest.
+        for _ in 0..<Self.maxDeletePages {
+            let rows = try await client.get(
+                GraphQLGet(className: "Metadata", fields: [], additional: [.id], filter: filter))
+            let ids = rows.compactMap { $0["_additional"]?["id"]?.stringValue }
+            if ids.isEmpty { break }
+            for id in ids { try await client.deleteObject(className: "Metadata", id: id) }
+            deleted += ids.count
+        }
+        return deleted
+    }
+
+    static let maxDeletePages = 100
+    static let events = WhereFilter.equal(["metaType"], .text("ingestion_event"))
 }

@@ -2,7 +2,7 @@
 /// and a message a caller can act on. Executables map it to exit codes; the HTTP service to a JSON error.
 public struct SearchError: Error, CustomStringConvertible, Sendable, Equatable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Kind: String { case invalidInput, notFound, unavailable, notReady }
+        private enum Kind: String { case invalidInput, notFound, unavailable, notReady, schemaMismatch }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
         /// The request is malformed (400).
@@ -13,6 +13,8 @@ public struct SearchError: Error, CustomStringConvertible, Sendable, Equatable {
         public static let unavailable = Code(.unavailable)
         /// The data is not (completely) ingested (503).
         public static let notReady = Code(.notReady)
+        /// A class exists but lacks a property the product queries (503): the schema differs from resources/schemas.
+        public static let schemaMismatch = Code(.schemaMismatch)
         public var description: String { kind.rawValue }
     }
 

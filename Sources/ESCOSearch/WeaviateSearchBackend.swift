@@ -65,16 +65,31 @@ public struct WeaviateSearchBackend: SearchBackend {
     private func get(_ query: GraphQLGet) async throws -> [JSONValue] {
         do {
             return try await weaviate.get(query)
-        } catch let error as WeaviateError where error.code == .graphQL {
-            // A missing class means nothing was ingested yet: the same 503 as an unfinished ingestion.
-            let missing = (error.serverMessage ?? "").contains("Cannot query field")
-            throw SearchError(
-                code: missing ? .notReady : .unavailable, status: 503,
-                message: missing
-                    ? "Weaviate at \(weaviate.url) has no \(query.className) class: the data is not ingested; run esco ingest"
-                    : "\(error)")
         } catch let error as WeaviateError {
-            throw SearchError.unavailable("\(error); try later")
+            throw Self.searchError(error, query: query, url: weaviate.url)
         }
+    }
+
+    /// What a failed query means to a caller: no data yet (run esco ingest), a schema that differs from ours
+    /// (name the property), or a service problem (try later).
+    static func searchError(_ error: WeaviateError, query: GraphQLGet, url: String) -> SearchError {
+        let notIngested = " the data is not ingested; run esco ingest"
+        if error.isEmptySchema {
+            return SearchError(
+                code: .notReady, status: 503, message: "Weaviate at \(url) has no classes:" + notIngested)
+        }
+        if let (field, type) = error.unknownGraphQLField {
+            if type == "GetObjectsObj" || type == "AggregateObjectsObj" {
+                return SearchError(
+                    code: .notReady, status: 503, message: "Weaviate at \(url) has no \(field) class:" + notIngested)
+            }
+            return SearchError(
+                code: .schemaMismatch, status: 503,
+                message: "Weaviate at \(url): class \(type) has no property \"\(field)\" (queried for "
+                    + "\(query.className)): the schema differs from resources/schemas (made by another esco-stack "
+                    + "version, or changed by hand); run esco ingest to add missing properties, or compare "
+                    + "GET /v1/schema with resources/schemas")
+        }
+        return SearchError.unavailable("\(error); try later")
     }
 }

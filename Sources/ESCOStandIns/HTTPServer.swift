@@ -18,6 +18,8 @@ public final class HTTPServer: Sendable {
     /// The bound port (useful when asked for port 0).
     public let port: Int
     public let host: String
+    /// Idle keep-alive connections are closed after this long (nil: never), as Go's `http.Server.IdleTimeout`.
+    private let idleTimeoutSeconds: Double?
     private let state = Mutex<State>(State())
     private let group = DispatchGroup()
 
@@ -29,8 +31,9 @@ public final class HTTPServer: Sendable {
     }
 
     /// Binds and listens immediately; call `start()` to begin accepting.
-    public init(host: String, port: Int, handler: @escaping Handler) throws {
+    public init(host: String, port: Int, idleTimeoutSeconds: Double? = nil, handler: @escaping Handler) throws {
         self.handler = handler
+        self.idleTimeoutSeconds = idleTimeoutSeconds
         self.host = host
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ServerError("socket() failed: errno \(errno)") }
@@ -136,6 +139,8 @@ public final class HTTPServer: Sendable {
     private func serve(_ fd: Int32) {
         var conn = Connection(fd: fd)
         while !state.withLock({ $0.stopped }) {
+            // Between requests the connection is idle: close it once the idle timeout passes, as Weaviate does.
+            if let idle = idleTimeoutSeconds, !conn.waitReadable(seconds: idle) { return }
             let request: HTTPRequest
             do {
                 guard let r = try conn.readRequest() else { return }
@@ -168,6 +173,21 @@ struct Connection {
     static let maxBody = 512 * 1024 * 1024
 
     init(fd: Int32) { self.fd = fd }
+
+    /// True when a request byte is buffered or arrives within `seconds`; false on timeout, EOF or error.
+    func waitReadable(seconds: Double) -> Bool {
+        if start < buffer.count { return true }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        var remaining = Int32(min(seconds * 1000, Double(Int32.max)).rounded(.up))
+        while true {
+            let began = DispatchTime.now().uptimeNanoseconds
+            let rc = poll(&p, 1, remaining)
+            if rc > 0 { return true }
+            if rc == 0 || errno != EINTR { return false }
+            remaining -= Int32((DispatchTime.now().uptimeNanoseconds - began) / 1_000_000)
+            if remaining <= 0 { return false }
+        }
+    }
 
     /// Reads more bytes; false at EOF or error.
     mutating func fill() -> Bool {

@@ -3,44 +3,31 @@ import Foundation
 import Synchronization
 
 extension WeaviateStandIn {
-    /// `POST /v1/batch/objects`: upsert each object; per-item errors in a 200 answer.
+    /// `POST /v1/batch/objects`: upsert each object; per-item errors in a 200 answer. As in Weaviate
+    /// (usecases/objects/batch_add.go), every item is validated first, beacon targets included, and only then is
+    /// anything stored: an object pointing at another object of the same batch fails. Each result carries
+    /// `result.status` SUCCESS or FAILED (adapters/handlers/rest/handlers_batch_objects.go).
     func batchObjects(_ req: HTTPRequest) -> HTTPResponse {
         guard let body = try? JSONCodec.parse(req.body), let items = body["objects"]?.arrayValue else {
             return .weaviateError(422, "invalid batch body: expected {\"objects\":[...]}")
         }
+        if items.isEmpty {
+            return .weaviateError(
+                422, "invalid param 'objects': cannot be empty, need at least one object for batching")
+        }
         var out = Array("[".utf8)
         store.withLock { s in
             let now = nowMillis()
-            for (n, item) in items.enumerated() {
+            let checked = items.map { item in Self.checkBatchObject(item, s, now: now) }
+            for (n, result) in checked.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
-                var error: String?
-                var stored: StoredObject?
-                switch IncomingObject.parse(item) {
-                case .failure(let e): error = e.message
-                case .success(let o):
-                    switch s.validate(o) {
-                    case .failure(let e): error = e.message
-                    case .success(let props):
-                        let id = o.id ?? UUID().uuidString.lowercased()
-                        if let problem = s.vectorLengthProblem(o.className, o.vector) {
-                            error = "Validate vector index for \(id): \(problem)"
-                            break
-                        }
-                        // Upsert: an existing id is overwritten whole. Weaviate stamps every batch object with
-                        // creationTimeUnix = lastUpdateTimeUnix = now, even on an overwrite (weaviate/weaviate#2500;
-                        // usecases/objects/batch_add.go), so the creation time is not kept.
-                        let obj = StoredObject(
-                            className: o.className, id: id, properties: props, vector: o.vector, created: now,
-                            updated: now)
-                        s.commitPut(obj)
-                        stored = obj
-                    }
-                }
-                if let stored {
-                    stored.encodeAPI(into: &out, includeVector: true, extra: ["result": [:]])
-                } else {
-                    var echo = item.objectValue ?? [:]
-                    echo["result"] = ["errors": ["error": [["message": .string(error ?? "unknown error")]]]]
+                switch result {
+                case .success(let obj):
+                    s.commitPut(obj)
+                    obj.encodeAPI(into: &out, includeVector: true, extra: ["result": ["status": "SUCCESS"]])
+                case .failure(let e):
+                    var echo = items[n].objectValue ?? [:]
+                    echo["result"] = ["status": "FAILED", "errors": ["error": [["message": .string(e.message)]]]]
                     JSONCodec.write(.object(echo), into: &out)
                 }
             }
@@ -49,10 +36,37 @@ extension WeaviateStandIn {
         return .jsonBytes(200, out)
     }
 
+    private static func checkBatchObject(_ item: JSONValue, _ s: WeaviateStore, now: Int64)
+        -> Result<StoredObject, ObjectError>
+    {
+        let o: IncomingObject
+        switch IncomingObject.parse(item) {
+        case .failure(let e): return .failure(e)
+        case .success(let parsed): o = parsed
+        }
+        let props: [String: JSONValue]
+        switch s.validate(o) {
+        case .failure(let e): return .failure(e)
+        case .success(let p): props = p
+        }
+        let id = o.id ?? UUID().uuidString.lowercased()
+        if let problem = s.vectorLengthProblem(o.className, o.vector) {
+            return .failure(.init(422, "Validate vector index for \(id): \(problem)"))
+        }
+        // Upsert: an existing id is overwritten whole. Weaviate stamps every batch object with
+        // creationTimeUnix = lastUpdateTimeUnix = now, even on an overwrite (weaviate/weaviate#2500;
+        // usecases/objects/batch_add.go), so the creation time is not kept.
+        return .success(StoredObject(
+            className: o.className, id: id, properties: props, vector: o.vector, created: now, updated: now))
+    }
+
     /// `POST /v1/batch/references`: appends every reference, even one already present.
     func batchReferences(_ req: HTTPRequest) -> HTTPResponse {
         guard let body = try? JSONCodec.parse(req.body), let items = body.arrayValue else {
             return .weaviateError(422, "invalid batch body: expected an array of {\"from\",\"to\"}")
+        }
+        if items.isEmpty {
+            return .weaviateError(422, "invalid params: length cannot be 0, need at least one reference for batching")
         }
         var results: [JSONValue] = []
         store.withLock { s in
@@ -60,7 +74,8 @@ extension WeaviateStandIn {
             for item in items {
                 var r = item.objectValue ?? [:]
                 if let problem = addReference(&s, item, time: now) {
-                    r["result"] = ["status": "FAILED", "errors": ["error": [["message": .string(problem)]]]]
+                    // A failed item carries no from/to (handlers_batch_objects.go referencesResponse).
+                    r = ["result": ["status": "FAILED", "errors": ["error": [["message": .string(problem)]]]]]
                 } else {
                     r["result"] = ["status": "SUCCESS"]
                 }
@@ -89,9 +104,10 @@ extension WeaviateStandIn {
         if let c = to.className, !types.contains(c) {
             return "target class \"\(c)\" is not a valid target of \(fromClass).\(prop)"
         }
-        guard s.objects[fromClass]?[from.id] != nil else {
-            return "source object \(fromClass)/\(from.id) not found"
-        }
+        // Only the source must exist: a non-multi-tenant target is not looked up (usecases/objects/
+        // batch_references_add.go), and the shard's merge fails for a missing source
+        // (adapters/repos/db/shard_write_merge.go mutableMergeObjectLSM).
+        guard s.objects[fromClass]?[from.id] != nil else { return "object with id \(from.id) not found" }
         s.commit([
             "op": "addRef", "className": .string(fromClass), "id": .string(from.id), "property": .string(prop),
             "beacon": .string(to.string), "time": .number(time),

@@ -70,9 +70,22 @@ extension WeaviateStore {
                     if let c = nb.className, !types.contains(c) {
                         return .failure(.init(422, "invalid object: invalid reference property '\(name)': class '\(c)' is not a target of this property"))
                     }
+                    // Every beacon's target must exist when the object is validated, before anything of a batch
+                    // is stored (usecases/objects/validation/properties_validation.go parseAndValidateSingleRef).
+                    let exists =
+                        nb.className.map { objects[$0]?[nb.id] != nil } ?? objects.values.contains { $0[nb.id] != nil }
+                    if !exists {
+                        let message = "'cref' \(o.className):\(name): no object with id \(nb.id) found"
+                        return .failure(.init(422, "invalid object: " + message))
+                    }
                     refs.append(["beacon": .string(nb.string)])
                 }
                 out[name] = .array(refs)
+            } else if type.hasPrefix("date") {
+                // Weaviate parses dates into Go's time.Time and stores them JSON-encoded (RFC 3339 with nanoseconds,
+                // trailing zeros dropped): what reads return is that re-serialisation, not the string sent.
+                out[name] =
+                    value.arrayValue.map { .array($0.map(Self.reserialisedDate)) } ?? Self.reserialisedDate(value)
             } else {
                 out[name] = value
             }
@@ -115,6 +128,47 @@ extension WeaviateStore {
         case .array: "[]interface {}"
         case .object: "map[string]interface {}"
         }
+    }
+}
+
+extension WeaviateStore {
+    static func reserialisedDate(_ v: JSONValue) -> JSONValue {
+        v.stringValue.flatMap(GoTime.rfc3339Nano).map(JSONValue.string) ?? v
+    }
+}
+
+/// Go's `time.Parse(time.RFC3339, s)` followed by `json.Marshal` (time.RFC3339Nano): the fraction loses its
+/// trailing zeros (and its dot when nothing is left), a zero offset becomes `Z`, other offsets are kept.
+enum GoTime {
+    static func rfc3339Nano(_ s: String) -> String? {
+        let b = Array(s.utf8)
+        func digits(_ r: Range<Int>) -> Bool {
+            r.upperBound <= b.count && b[r].allSatisfy { (0x30...0x39).contains($0) }
+        }
+        guard b.count >= 20, digits(0..<4), b[4] == 0x2D, digits(5..<7), b[7] == 0x2D, digits(8..<10),
+            b[10] == 0x54 || b[10] == 0x74, digits(11..<13), b[13] == 0x3A, digits(14..<16), b[16] == 0x3A,
+            digits(17..<19), parseDate(s) != nil
+        else { return nil }
+        var i = 19
+        var fraction = ""
+        if b[i] == 0x2E {
+            i += 1
+            let start = i
+            while i < b.count, (0x30...0x39).contains(b[i]) { i += 1 }
+            guard i > start, i - start <= 9 else { return nil }
+            fraction = String(decoding: b[start..<i], as: UTF8.self)
+            while fraction.hasSuffix("0") { fraction.removeLast() }
+        }
+        let zone = String(decoding: b[i...], as: UTF8.self)
+        let offset: String
+        switch zone {
+        case "Z", "z", "+00:00", "-00:00": offset = "Z"
+        default:
+            guard zone.utf8.count == 6, zone.first == "+" || zone.first == "-" else { return nil }
+            offset = zone
+        }
+        return String(decoding: b[0..<10], as: UTF8.self) + "T" + String(decoding: b[11..<19], as: UTF8.self)
+            + (fraction.isEmpty ? "" : "." + fraction) + offset
     }
 }
 
@@ -170,12 +224,13 @@ extension WeaviateStandIn {
             let include = (req.query["include"] ?? "").split(separator: ",").contains("vector")
             return .jsonBytes(200, o.apiJSONBytes(includeVector: include))
         case "DELETE":
-            let existed = store.withLock { s -> Bool in
-                guard s.objects[className]?[id] != nil else { return false }
+            // Weaviate 1.32 deletes by class and id without an existence check (usecases/objects/delete.go):
+            // a missing object answers 204 like a deleted one.
+            store.withLock { s in
+                guard s.objects[className]?[id] != nil else { return }
                 s.commit(["op": "deleteObject", "className": .string(className), "id": .string(id)])
-                return true
             }
-            return .empty(existed ? 204 : 404)
+            return .empty(204)
         case "PUT", "PATCH": return update(req, className: className, id: id, merge: req.method == "PATCH")
         default: return .weaviateError(405, "method \(req.method) not allowed on \(req.path)")
         }

@@ -16,18 +16,26 @@ public final class WeaviateStandIn: Sendable {
         /// When set, every `/v1` request needs `Authorization: Bearer <apiKey>`.
         public var apiKey: String?
         public var faults: Faults
+        /// QUERY_DEFAULTS_LIMIT, QUERY_DEFAULTS_LIMIT_GRAPHQL and QUERY_MAXIMUM_RESULTS, as Weaviate reads them.
+        public var queryLimits: QueryLimits
+        /// How long a keep-alive connection may sit idle before the server closes it (Weaviate: the go-swagger
+        /// server's `--cleanup-timeout`, 10 s, becomes `http.Server.IdleTimeout`).
+        public var idleTimeoutSeconds: Double
         /// Called once the `exitAfterWrites`-th write has been answered (the executable exits 3).
         public var onExitAfterWrites: (@Sendable () -> Void)?
 
         public init(
             host: String = "127.0.0.1", port: Int = 0, dataDirectory: URL? = nil, apiKey: String? = nil,
-            faults: Faults = Faults(), onExitAfterWrites: (@Sendable () -> Void)? = nil
+            faults: Faults = Faults(), queryLimits: QueryLimits = QueryLimits(), idleTimeoutSeconds: Double = 10,
+            onExitAfterWrites: (@Sendable () -> Void)? = nil
         ) {
             self.host = host
             self.port = port
             self.dataDirectory = dataDirectory
             self.apiKey = apiKey
             self.faults = faults
+            self.queryLimits = queryLimits
+            self.idleTimeoutSeconds = idleTimeoutSeconds
             self.onExitAfterWrites = onExitAfterWrites
         }
     }
@@ -64,7 +72,9 @@ public final class WeaviateStandIn: Sendable {
         store = Mutex(loaded)
         control = Mutex(Control(faults: options.faults, random: SeededRandom(seed: options.faults.seed)))
         let box = HandlerBox()
-        let http = try HTTPServer(host: options.host, port: options.port) { box.handle($0) }
+        let http = try HTTPServer(
+            host: options.host, port: options.port, idleTimeoutSeconds: options.idleTimeoutSeconds
+        ) { box.handle($0) }
         port = http.port
         box.target = self
         server.withLock { $0 = http }

@@ -6,7 +6,8 @@ indirect enum WhereFilter {
     case and([WhereFilter])
     case or([WhereFilter])
     case not(WhereFilter)
-    case leaf(path: [String], op: String, value: JSONValue)
+    /// `valueKey` is the argument that carried the value (`valueText`, `valueInt`, ...): Weaviate checks it.
+    case leaf(path: [String], op: String, value: JSONValue, valueKey: String)
     /// A leaf on a property of the queried class, with its definition resolved at parse time.
     case resolved(property: String, op: String, value: JSONValue, dataType: String, tokenization: String)
 
@@ -31,10 +32,10 @@ indirect enum WhereFilter {
             guard let path = v["path"]?.arrayValue?.compactMap(\.stringValue), !path.isEmpty else {
                 throw GQLFailure("invalid 'where' filter: path is required for operator \(op)")
             }
-            guard let (_, value) = v.objectValue?.first(where: { $0.key.hasPrefix("value") }) else {
+            guard let (key, value) = v.objectValue?.first(where: { $0.key.hasPrefix("value") }) else {
                 throw GQLFailure("invalid 'where' filter: a value (valueText, valueInt, ...) is required for \(op)")
             }
-            return .leaf(path: path, op: op, value: value)
+            return .leaf(path: path, op: op, value: value, valueKey: key)
         }
     }
 
@@ -43,7 +44,7 @@ indirect enum WhereFilter {
         case .and(let parts): return parts.allSatisfy { $0.matches(o, s) }
         case .or(let parts): return parts.contains { $0.matches(o, s) }
         case .not(let f): return !f.matches(o, s)
-        case .leaf(let path, let op, let value): return Self.leaf(path[...], op, value, o, s)
+        case .leaf(let path, let op, let value, _): return Self.leaf(path[...], op, value, o, s)
         case .resolved(let name, let op, let value, let dataType, let tokenization):
             return Self.check(op, o.properties[name], value, dataType: dataType, tokenization: tokenization)
         }
@@ -56,7 +57,7 @@ indirect enum WhereFilter {
         case .or(let parts): return .or(parts.map { $0.resolved(for: className, in: s) })
         case .not(let f): return .not(f.resolved(for: className, in: s))
         case .resolved: return self
-        case .leaf(let path, let op, let value):
+        case .leaf(let path, let op, let value, _):
             guard path.count == 1, path[0] != "id", path[0] != "_id" else { return self }
             let def = s.property(className, path[0])
             return .resolved(
@@ -89,7 +90,14 @@ indirect enum WhereFilter {
             return hits
         }
         if name == "id" || name == "_id" {
-            return compare(op, .string(o.id), value, dataType: "uuid", tokenization: "field")
+            // The `_id` index holds the stored id's text and the filter's bytes are looked up as given
+            // (adapters/repos/db/inverted/searcher.go extractIDProp): an upper-case id matches nothing.
+            let eq = value.stringValue == o.id
+            switch op {
+            case "Equal": return eq
+            case "NotEqual": return !eq
+            default: return compare(op, .string(o.id), value, dataType: "text", tokenization: "field")
+            }
         }
         let def = s.property(o.className, name)
         let dataType = def?["dataType"]?.arrayValue?.first?.stringValue ?? "text"

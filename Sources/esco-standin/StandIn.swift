@@ -31,8 +31,18 @@ struct WeaviateCommand: AsyncParsableCommand {
     var exitAfterWrites: Int?
     @Option(name: .customLong("create-window-ms")) var createWindowMs = 0
     @Option var seed: UInt64 = 0
+    @Option(name: .customLong("query-maximum-results"), help: "Weaviate's QUERY_MAXIMUM_RESULTS.")
+    var queryMaximumResults = QueryLimits().maximumResults
+    @Option(name: .customLong("query-defaults-limit"), help: "Weaviate's QUERY_DEFAULTS_LIMIT.")
+    var queryDefaultsLimit = QueryLimits().defaultsLimit
+    @Option(name: .customLong("idle-timeout-seconds"), help: "Close keep-alive connections idle this long.")
+    var idleTimeoutSeconds = 10.0
 
     func validate() throws {
+        guard queryMaximumResults > 0, queryDefaultsLimit > 0, idleTimeoutSeconds > 0 else {
+            throw ValidationError(
+                "--query-maximum-results, --query-defaults-limit and --idle-timeout-seconds must be positive")
+        }
         guard (0...1).contains(errorRate), (0...1).contains(dropRate) else {
             throw ValidationError("--error-rate and --drop-rate must be between 0 and 1")
         }
@@ -44,6 +54,8 @@ struct WeaviateCommand: AsyncParsableCommand {
             exitAfterWrites: exitAfterWrites, createWindowMs: createWindowMs, seed: seed)
         let options = WeaviateStandIn.Options(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDir), apiKey: apiKey, faults: faults,
+            queryLimits: QueryLimits(defaultsLimit: queryDefaultsLimit, maximumResults: queryMaximumResults),
+            idleTimeoutSeconds: idleTimeoutSeconds,
             onExitAfterWrites: {
                 FileHandle.standardError.write(Data("esco-standin: exit-after-writes reached, exiting 3\n".utf8))
                 // A crash, on purpose: no snapshot, the write-ahead log must carry everything.

@@ -11,7 +11,7 @@ let searchExitHelp = """
     Exit codes:
       0   results printed (possibly none)
       1   Weaviate or the vectorizer unreachable or failing: try later
-      2   the data is not ingested (no classes in Weaviate): run esco ingest
+      2   the data is not ingested (no classes in Weaviate), or a class lacks a property: run esco ingest
       64  usage error, invalid input, or (show) no such concept
       78  configuration error (file:line:column and key path in the message)
     """
@@ -51,7 +51,7 @@ struct SearchContext {
         printError("esco \(command): \(e.message)")
         switch e.code {
         case .invalidInput, .notFound: return ExitCode(ESCOExit.usage.rawValue)
-        case .notReady: return ExitCode(ESCOExit.needsIngestionOrFailed.rawValue)
+        case .notReady, .schemaMismatch: return ExitCode(ESCOExit.needsIngestionOrFailed.rawValue)
         default: return ExitCode(ESCOExit.tryLater.rawValue)
         }
     }

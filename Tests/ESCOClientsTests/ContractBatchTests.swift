@@ -115,6 +115,28 @@ extension ContractTests {
         }
     }
 
+    /// Weaviate validates every object of a batch, beacon targets included, before it stores any
+    /// (usecases/objects/batch_add.go, validation/properties_validation.go): a beacon to an object not stored yet
+    /// fails that item, even when its target comes earlier in the same batch. So the product writes targets first.
+    @Test func aBeaconToAnObjectNotYetStoredFailsThatItemEvenInTheSameBatch() async throws {
+        try await withContractWeaviate { client, target in
+            try await target.ensureProductSchema(client)
+            let skill = target.name("Skill")
+            let t = skillObject(target, "target", label: "target", vector: contractVector(1))
+            let s = skillObject(target, "source", label: "source", vector: contractVector(2),
+                                extra: ["broaderSkills": Beacon.references([(skill, t.id)])])
+            let results = try await client.batchObjects([t, s])
+            #expect(results.map(\.succeeded) == [true, false], "\(results)")
+            #expect(results[1].errors.joined().contains("no object with id \(t.id)"), "\(results[1].errors)")
+            #expect(try await client.objectExists(className: skill, id: s.id) == false)
+
+            let again = try await client.batchObjects([s])
+            #expect(again.allSatisfy { $0.succeeded }, "\(again)")
+            let back = try await client.getObject(className: skill, id: s.id)
+            #expect(beacons(back?.properties["broaderSkills"]) == [t.beacon])
+        }
+    }
+
     @Test func beaconArraysInABatchUpsertReplaceTheListExactly() async throws {
         try await withContractWeaviate { client, target in
             try await target.ensureProductSchema(client)
@@ -124,7 +146,8 @@ extension ContractTests {
                 skillObject(target, "src", label: "source", vector: contractVector(9),
                             extra: ["broaderSkills": Beacon.references(refs.map { ($0.className, $0.id) })])
             }
-            try await client.upsert(targets + [source(targets)])
+            try await client.upsert(targets)
+            try await client.upsert([source(targets)])
             let three = try await client.getObject(className: skill, id: contractID(target, "src"))
             #expect(beacons(three?.properties["broaderSkills"]) == targets.map(\.beacon))
 

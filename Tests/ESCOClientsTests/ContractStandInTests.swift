@@ -50,6 +50,8 @@ extension ContractTests {
                 skillObject(target, "r\(n)", label: "restart \(n)", alt: ["alt \(n)"], vector: contractVector(n, dims: 16),
                             extra: n > 0 ? ["broaderSkills": Beacon.references([(skill, contractID(target, "r\(n - 1)"))])] : [:])
             }
+            // As the product does: every object first, then again with its references (targets must exist).
+            try await client.upsert(skills.map { var s = $0; s.properties["broaderSkills"] = nil; return s })
             try await client.upsert(skills)
             // Every kind of write the log must carry: appended references (twice), create, put, patch, delete.
             _ = try await client.batchReferences([skills[1], skills[1], skills[2]].map {

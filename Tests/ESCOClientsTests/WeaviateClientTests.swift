@@ -206,7 +206,8 @@ struct WeaviateClientTests {
             #expect(try await !client.objectExists(className: "Skill", id: ObjectID.uuid5("x")))
             let e = await weaviateError { try await client.createObject(o) }
             #expect(e?.code == .alreadyExists)
-            #expect(try await client.deleteObject(className: "Skill", id: id) == false)
+            try await client.deleteObject(className: "Skill", id: id)  // a 404 from an older server also means gone
+            #expect(server.requests.last?.method == "DELETE")
             try await client.patchObject(className: "Skill", id: id, properties: ["code": "S2"])
             #expect(server.requests.last?.method == "PATCH")
         }
@@ -226,7 +227,37 @@ struct WeaviateClientTests {
             let e = await weaviateError { _ = try await client.get(GraphQLGet(className: "Skill", fields: ["nope"])) }
             #expect(e?.code == .graphQL)
             #expect(e?.serverMessages == ["Cannot query field \"nope\" on type \"Skill\"."])
+            #expect(e?.unknownGraphQLField?.field == "nope" && e?.unknownGraphQLField?.type == "Skill")
+            #expect(e?.isEmptySchema == false)
             #expect(server.requests.count == 2)
+        }
+    }
+
+    @Test func aBatchItemWithStatusFailedAndNoMessageIsAFailure() async throws {
+        try await withCannedServer({ _ in
+            .respond(status: 200, body: #"[{"result":{"status":"SUCCESS"}},{"result":{"status":"FAILED"}}]"#)
+        }) { server in
+            let client = makeWeaviate(server.url)
+            let objects = ["a", "b"].map {
+                WeaviateObject(className: "Skill", id: ObjectID.uuid5($0), properties: [:], vector: nil)
+            }
+            let results = try await client.batchObjects(objects)
+            #expect(results.map(\.succeeded) == [true, false])
+            #expect(results[1].errors.joined().contains("status FAILED"), "\(results[1].errors)")
+        }
+    }
+
+    @Test func graphQLOnAnEmptySchemaIsRecognised() async throws {
+        try await withCannedServer({ _ in
+            .respond(
+                status: 422,
+                body: #"{"error":[{"message":"no graphql provider present, this is most likely because no schema is "#
+                    + #"present. Import a schema first!"}]}"#)
+        }) { server in
+            let client = makeWeaviate(server.url, retries: 0)
+            let e = await weaviateError { _ = try await client.get(GraphQLGet(className: "Skill", fields: ["code"])) }
+            #expect(e?.status == 422 && e?.isEmptySchema == true, "\(String(describing: e))")
+            #expect(e?.unknownGraphQLField == nil)
         }
     }
 

@@ -15,6 +15,7 @@ actor CancellableMetadata: MetadataBackend {
         objects[id] = properties
     }
     func listEvents(limit: Int) async throws -> [[String: JSONValue]] { [] }
+    func deleteEvents(generationBelow generation: Int) async throws -> Int { 0 }
 }
 
 /// `esco ingest` on SIGTERM cancels the run's task (IngestCommand's `withInterruptions`): the final

@@ -14,7 +14,19 @@ actor InMemoryMetadata: MetadataBackend {
         objects[id] = properties
     }
     func listEvents(limit: Int) async throws -> [[String: JSONValue]] {
-        objects.values.filter { $0["metaType"]?.stringValue == "ingestion_event" }
+        let events = objects.values.filter { $0["metaType"]?.stringValue == "ingestion_event" }
+        func key(_ e: [String: JSONValue]) -> (Int, Int) {
+            (e["generation"]?.intValue ?? 0, e["sequence"]?.intValue ?? 0)
+        }
+        return Array(events.sorted { key($0) > key($1) }.prefix(limit))
+    }
+    func deleteEvents(generationBelow generation: Int) async throws -> Int {
+        let old = objects.filter {
+            $0.value["metaType"]?.stringValue == "ingestion_event"
+                && ($0.value["generation"]?.intValue ?? 0) < generation
+        }
+        for id in old.keys { objects[id] = nil }
+        return old.count
     }
 }
 

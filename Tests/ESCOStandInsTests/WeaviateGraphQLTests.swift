@@ -86,7 +86,9 @@ struct WeaviateGraphQLTests {
         try await withWeaviateStandIn { (url: String) async throws in
             try call(url, "POST", "/v1/schema", skillClass)
             try call(url, "POST", "/v1/batch/objects", ["objects": (1...15).map { skill($0, label: "s") }])
-            #expect(getRows(try graphql(url, "{ Get { Skill { rank } } }"), "Skill").count == 10)
+            // No limit, offset or autocut: QUERY_DEFAULTS_LIMIT_GRAPHQL (100); an offset alone: QUERY_DEFAULTS_LIMIT.
+            #expect(getRows(try graphql(url, "{ Get { Skill { rank } } }"), "Skill").count == 15)
+            #expect(getRows(try graphql(url, "{ Get { Skill(offset: 1) { rank } } }"), "Skill").count == 10)
             let page = getRows(try graphql(url, "{ Get { Skill(limit: 3, offset: 2, sort: [{path: [\"rank\"], order: desc}]) { rank } } }"), "Skill")
             #expect(page.map { $0["rank"] as? Int } == [13, 12, 11])
             let after = getRows(try graphql(url, "{ Get { Skill(limit: 2, after: \"\(id(14))\") { rank } } }"), "Skill")

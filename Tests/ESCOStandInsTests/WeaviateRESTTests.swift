@@ -78,7 +78,7 @@ struct WeaviateRESTTests {
             #expect(try call(url, "POST", "/v1/objects", skill(4, label: "x", extra: ["rank": "high"])).status == 422)
 
             #expect(try call(url, "DELETE", "/v1/objects/Skill/\(id(1))").status == 204)
-            #expect(try call(url, "DELETE", "/v1/objects/Skill/\(id(1))").status == 404)
+            #expect(try call(url, "DELETE", "/v1/objects/Skill/\(id(1))").status == 204, "1.32: no existence check")
         }
     }
 
@@ -113,7 +113,8 @@ struct WeaviateRESTTests {
             #expect(r.status == 200)
             let items = list(r.json).map(dict)
             #expect(items.count == 5)
-            #expect(dict(items[0]["result"]).isEmpty)
+            let firstResult = dict(items[0]["result"])
+            #expect(firstResult["status"] as? String == "SUCCESS" && firstResult["errors"] == nil)
             #expect(dict(items[1]["result"])["errors"] != nil)
             #expect(dict(items[4]["result"])["errors"] != nil)
             let one = dict(try call(url, "GET", "/v1/objects/Skill/\(id(1))?include=vector").json)
