@@ -134,6 +134,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // Documented command lines through the programs' real argument parsers (parsed, never run).
+        .testTarget(
+            name: "DocCommandTests",
+            dependencies: [
+                "esco", "esco-supervise", "esco-search", "esco-standin",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
     ]
 )
 
