@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// Layout (DESIGN.md section 3): a pure core, adapters at the edge, thin executables.
+// Layout (docs/ARCHITECTURE.md#layout): a pure core, adapters at the edge, thin executables.
 let package = Package(
     name: "esco-stack",
     platforms: [.macOS(.v15)],

@@ -11,7 +11,7 @@ public protocol MetadataBackend: Sendable {
     func listEvents(limit: Int) async throws -> [[String: JSONValue]]
 }
 
-/// The ingestion state in Weaviate's `Metadata` class (DESIGN.md section 8): the current state at one
+/// The ingestion state in Weaviate's `Metadata` class (docs/ARCHITECTURE.md#state-and-lease): the current state at one
 /// fixed ID, plus an append-only history of transitions.
 public struct StateStore: Sendable {
     /// Fixed ID of the current-state object.
@@ -96,7 +96,7 @@ extension JSONEncoder {
     }
 }
 
-/// RFC 3339 timestamps with millisecond precision (DESIGN.md section 8), UTC.
+/// RFC 3339 timestamps with millisecond precision (docs/ARCHITECTURE.md#state-and-lease), UTC.
 public enum RFC3339 {
     public static func format(_ ms: Int64) -> String {
         let seconds = Double(ms) / 1000
