@@ -4,8 +4,9 @@
 
 # ---------------------------------------------------------------------------------------------------------
 # Build stage: the same Debian release as the runtime stage, so the native libraries we link against
-# (libcurl, libsystemd, zlib, libcrypto) have the same sonames at run time.
-FROM swift:6.1-bookworm AS build
+# (libcurl, libsystemd, zlib, libcrypto) have the same sonames at run time. The Swift release must be at
+# least Package.swift's swift-tools-version (scripts/validate-deploy checks it); 6.3 is what CI builds with.
+FROM swift:6.3-bookworm AS build
 
 RUN export DEBIAN_FRONTEND=noninteractive \
     && apt-get -q update \
@@ -26,7 +27,9 @@ COPY Tests ./Tests
 COPY resources ./resources
 COPY config ./config
 
-# --static-swift-stdlib: the runtime image needs no Swift toolchain, only the C libraries below.
+# --static-swift-stdlib: the Swift runtime and Foundation are linked into each binary, so the runtime image
+# needs no Swift toolchain and no Swift library, only the C libraries below (scripts/validate-image proves
+# it in a root that has none).
 # One product at a time (swift build takes a single --product); the second and third reuse the modules.
 # swift-backtrace-static gives symbolicated crash backtraces without a toolchain in the runtime image.
 RUN set -eu; \

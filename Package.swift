@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// Layout (DESIGN.md section 3): a pure core, adapters at the edge, thin executables.
+// Layout (docs/ARCHITECTURE.md#layout): a pure core, adapters at the edge, thin executables.
 let package = Package(
     name: "esco-stack",
     platforms: [.macOS(.v15)],
@@ -134,6 +134,15 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
+        // Documented command lines through the programs' real argument parsers (parsed, never run).
+        .testTarget(
+            name: "DocCommandTests",
+            dependencies: [
+                "esco", "esco-supervise", "esco-search", "esco-standin",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
     ]
 )
 

@@ -3,8 +3,8 @@ public import ESCOCore
 import Foundation
 public import Logging
 
-/// Weaviate over REST and GraphQL (DESIGN.md sections 5 and 6). Stateless apart from its configuration,
-/// so one instance is shared by every task.
+/// Weaviate over REST and GraphQL (docs/ARCHITECTURE.md#weaviate-model, docs/weaviate-compat.md). Stateless apart
+/// from its configuration, so one instance is shared by every task.
 public final class WeaviateClient: Sendable {
     public let configuration: ESCOConfiguration.Weaviate
     let caller: ServiceCaller

@@ -112,7 +112,7 @@ public struct ESCOConfiguration: Sendable, Equatable {
     public struct Ingest: Sendable, Equatable {
         public var leaseTTLSeconds: Double
         public var heartbeatSeconds: Double
-        /// Also store one vector per label (DESIGN.md section 11).
+        /// Also store one vector per label (docs/ARCHITECTURE.md#search).
         public var labelVectors: Bool
         /// Pause after writes before verifying, so Weaviate's index has caught up.
         public var settleMilliseconds: Int

@@ -1,4 +1,4 @@
-/// The one exit-code table shared by `esco`, `esco-supervise` and `esco-search` (DESIGN.md section 9).
+/// The one exit-code table shared by `esco`, `esco-supervise` and `esco-search` (docs/ARCHITECTURE.md#exit-codes).
 ///
 /// Executables alone choose exit codes; libraries throw errors that the executables map to these.
 public enum ESCOExit: Int32, Sendable, CaseIterable {

@@ -1,4 +1,4 @@
-/// The steps of `esco ingest` (DESIGN.md section 7), in order, with their checkpoint names.
+/// The steps of `esco ingest` (docs/ARCHITECTURE.md#ingestion), in order, with their checkpoint names.
 ///
 /// Object steps write each concept with its properties and vector; relation steps write each concept
 /// again, complete with every reference list. A batch upsert replaces the whole object, so a relation
@@ -59,8 +59,8 @@ public struct IngestionPlan: Sendable, Hashable {
     }
 }
 
-/// The text embedded for a concept (DESIGN.md section 5). Its `id` is part of the stored fingerprint, so
-/// changing the recipe marks existing data outdated and forces a rebuild.
+/// The text embedded for a concept (docs/ARCHITECTURE.md#weaviate-model). Its `id` is part of the stored
+/// fingerprint, so changing the recipe marks existing data outdated and forces a rebuild.
 public enum EmbeddingRecipe {
     public static let id = "concept-text-v1+labels-v1"
 

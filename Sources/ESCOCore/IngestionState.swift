@@ -1,4 +1,4 @@
-/// The ingestion state model (DESIGN.md section 8): what is stored in the `Metadata` class and what
+/// The ingestion state model (docs/ARCHITECTURE.md#state-and-lease): what is stored in the `Metadata` class and what
 /// everyone (esco status, esco-supervise, esco-search /readyz) derives from it.
 
 /// Stored status. `stale` and `outdated` are never stored: they are derived (see `IngestionState.derivedStatus`).
@@ -102,7 +102,7 @@ public struct IngestionState: Sendable, Hashable, Codable {
     }
 }
 
-/// What an `esco status`/`esco-supervise` probe concludes, with the exit code of DESIGN.md section 9.
+/// What an `esco status`/`esco-supervise` probe concludes, with the exit code of docs/ARCHITECTURE.md#exit-codes.
 public extension IngestionStatus {
     var exitCode: ESCOExit {
         switch self {

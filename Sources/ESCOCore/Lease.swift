@@ -1,4 +1,4 @@
-/// Lease-lock decisions (DESIGN.md section 8), pure: the state store performs the reads and writes.
+/// Lease-lock decisions (docs/ARCHITECTURE.md#state-and-lease), pure: the state store performs the reads and writes.
 ///
 /// Weaviate has no compare-and-set, so acquisition is "write a claim, wait a settle period, read back":
 /// of several racers, the last writer wins and every other one sees a claim that is not its own.

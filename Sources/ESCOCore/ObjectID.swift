@@ -1,4 +1,4 @@
-/// Deterministic Weaviate object IDs (DESIGN.md section 5).
+/// Deterministic Weaviate object IDs (docs/ARCHITECTURE.md#object-ids).
 ///
 /// Exactly what the Weaviate Python client's `generate_uuid5(identifier)` computes:
 /// `uuid5(NAMESPACE_DNS, str(identifier))`, so other tools can address our objects.

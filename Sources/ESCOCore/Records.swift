@@ -1,4 +1,4 @@
-/// ESCO records as the dataset reader produces them (DESIGN.md section 4).
+/// ESCO records as the dataset reader produces them (docs/ARCHITECTURE.md#esco-data).
 ///
 /// Labels are whitespace-normalised by the reader; other text is kept as published.
 /// List fields are already split by each file's own separator convention.

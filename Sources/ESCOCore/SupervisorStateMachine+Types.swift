@@ -1,4 +1,4 @@
-/// Inputs, outputs and settings of `SupervisorStateMachine` (DESIGN.md section 9).
+/// Inputs, outputs and settings of `SupervisorStateMachine` (docs/ARCHITECTURE.md#supervisor).
 extension SupervisorStateMachine {
     /// What the supervisor was asked to do.
     public enum Mode: String, Sendable, Hashable, CaseIterable {

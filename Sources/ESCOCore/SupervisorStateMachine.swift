@@ -1,4 +1,4 @@
-/// The decisions of `esco-supervise` (DESIGN.md section 9) as a value: events in, actions out.
+/// The decisions of `esco-supervise` (docs/ARCHITECTURE.md#supervisor) as a value: events in, actions out.
 ///
 /// No I/O and no clocks: the I/O loop performs the actions and feeds back what happened, with the
 /// time. Run mode: wait for dependencies → read state → completed: verify | live lease elsewhere:

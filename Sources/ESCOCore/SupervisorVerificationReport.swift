@@ -1,4 +1,4 @@
-/// Result of `verify` (DESIGN.md section 9): one entry per check, printed for humans or as JSON.
+/// Result of `verify` (docs/ARCHITECTURE.md#supervisor): one entry per check, printed for humans or as JSON.
 public struct VerificationReport: Sendable, Hashable, Codable {
     /// One check, e.g. `counts.Skill`, with what was found.
     public struct Check: Sendable, Hashable, Codable {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Finds the ESCO files under a path and decides version and language (DESIGN.md section 4).
+/// Finds the ESCO files under a path and decides version and language (docs/ARCHITECTURE.md#esco-data).
 enum DatasetLayout {
     struct Result {
         var version: String

@@ -1,6 +1,6 @@
 public import ESCOCore
 
-/// A streaming reader over an ESCO CSV export (DESIGN.md section 4).
+/// A streaming reader over an ESCO CSV export (docs/ARCHITECTURE.md#esco-data).
 ///
 /// `open` only locates the files and detects version and language; each `forEach…` streams one file,
 /// so memory stays flat in the size of the input. Errors are `DatasetError`s naming file, line and column.

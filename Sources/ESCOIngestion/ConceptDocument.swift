@@ -1,7 +1,7 @@
 public import ESCOCore
 
 /// One concept as it is written to Weaviate: scalar properties, the text its vector is made from, and
-/// (in relation steps) its reference lists. IDs follow DESIGN.md section 5.
+/// (in relation steps) its reference lists. IDs follow docs/ARCHITECTURE.md#object-ids.
 public struct ConceptDocument: Sendable, Hashable {
     public var className: String
     public var uri: String

@@ -6,7 +6,7 @@ import Foundation
 
 /// An OS advisory lock (flock) on a shared lock file: on one host (compose's shared volume, systemd's
 /// lock directory) it makes "exactly one ingestion" exact, and dies with its process, so a SIGKILLed
-/// holder never leaves it behind (DESIGN.md section 8).
+/// holder never leaves it behind (docs/ARCHITECTURE.md#state-and-lease).
 public final class FileLock: @unchecked Sendable {
     public let path: String
     private var fd: Int32 = -1

@@ -56,7 +56,7 @@ public struct IngestionRunner: Sendable {
     }
 
     /// The fingerprint stored with the state: the dataset's content, the embedding recipe and whether
-    /// label vectors are part of the data (DESIGN.md sections 4, 5).
+    /// label vectors are part of the data (docs/ARCHITECTURE.md#esco-data, #weaviate-model).
     public static func stateFingerprint(_ fp: DatasetFingerprint, labelVectors: Bool) -> String {
         "sha256:\(fp.overall);esco-\(fp.version)-\(fp.language);recipe=\(EmbeddingRecipe.id);labels=\(labelVectors)"
     }

@@ -9,7 +9,7 @@ public protocol IngestionProgress: Sendable {
     func stepFinished(index: Int, count: Int, step: IngestionStep, detail: String)
 }
 
-/// The ingestion pipeline (DESIGN.md section 7): runs the plan's steps under a held lease.
+/// The ingestion pipeline (docs/ARCHITECTURE.md#ingestion): runs the plan's steps under a held lease.
 public struct Ingestor: Sendable {
     public struct Settings: Sendable {
         public var batchSize: Int

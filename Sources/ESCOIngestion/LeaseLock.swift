@@ -5,7 +5,7 @@ import Foundation
     import Glibc
 #endif
 
-/// The ingestion lease (DESIGN.md section 8) over the state store: claim, settle, confirm; heartbeat
+/// The ingestion lease (docs/ARCHITECTURE.md#state-and-lease) over the state store: claim, settle, confirm; heartbeat
 /// with fencing; release by writing the final status. One instance per run.
 public actor LeaseLock {
     public struct Settings: Sendable {

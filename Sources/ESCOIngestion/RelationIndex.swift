@@ -1,8 +1,8 @@
 public import ESCOCore
 
-/// Every reference list of every concept, in both directions (DESIGN.md section 5), built from the
+/// Every reference list of every concept, in both directions (docs/ARCHITECTURE.md#weaviate-model), built from the
 /// dataset's relation files. References whose ends are not concepts of the dataset are counted in
-/// `dangling` and left out (DESIGN.md section 4: not fatal).
+/// `dangling` and left out (docs/ARCHITECTURE.md#esco-data: not fatal).
 public struct RelationIndex: Sendable {
     /// A reference target: Weaviate class and conceptUri.
     public struct Target: Sendable, Hashable {

@@ -14,7 +14,7 @@ public protocol MetadataBackend: Sendable {
     func deleteEvents(generationBelow generation: Int) async throws -> Int
 }
 
-/// The ingestion state in Weaviate's `Metadata` class (docs/ARCHITECTURE.md): the current state at one
+/// The ingestion state in Weaviate's `Metadata` class (docs/ARCHITECTURE.md#state-and-lease): the current state at one
 /// fixed ID, plus a history of transitions that keeps the last `historyGenerations` runs.
 public struct StateStore: Sendable {
     /// Fixed ID of the current-state object.
@@ -110,7 +110,7 @@ extension JSONEncoder {
     }
 }
 
-/// RFC 3339 timestamps with millisecond precision (DESIGN.md section 8), UTC.
+/// RFC 3339 timestamps with millisecond precision (docs/ARCHITECTURE.md#state-and-lease), UTC.
 public enum RFC3339 {
     public static func format(_ ms: Int64) -> String {
         let seconds = Double(ms) / 1000

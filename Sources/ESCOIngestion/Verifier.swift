@@ -1,6 +1,6 @@
 public import ESCOCore
 
-/// Checks what DESIGN.md section 9 lists: state completed for the mounted fingerprint, per-class counts,
+/// Checks what docs/ARCHITECTURE.md#supervisor lists: state completed for the mounted fingerprint, per-class counts,
 /// vectors present, reference counts on a sample, and nearest-neighbour self-retrieval.
 public struct Verifier: Sendable {
     public struct SampleEntry: Sendable, Codable, Hashable {

@@ -17,7 +17,7 @@ public struct RankingCandidate: Sendable, Hashable {
 }
 
 /// Turns candidates into one score each (0...1, higher is better). The one swappable piece of ranking
-/// (DESIGN.md section 11): measure a change with `scripts/bench-ranking` before making it the default.
+/// (docs/ARCHITECTURE.md#search): measure a change with `scripts/bench-ranking` before making it the default.
 public protocol Ranker: Sendable {
     /// A short name for reports (`fused(w=0.6)`).
     var name: String { get }
@@ -53,7 +53,7 @@ extension Ranker {
 ///
 /// One vector per label finds a concept through the one phrase a user typed (a colloquial name, an
 /// abbreviation), the full-text vector keeps the description's context; measured with all-MiniLM-L6-v2 the
-/// fusion beats either alone (DESIGN.md section 11). A candidate missing one score (data ingested without
+/// fusion beats either alone (docs/ARCHITECTURE.md#search). A candidate missing one score (data ingested without
 /// label vectors, say) is scored by the other alone.
 public struct FusedRanker: Ranker {
     /// Weight of the best label's certainty, 0...1.

@@ -83,7 +83,7 @@ public enum ConceptReference: Sendable, Hashable, CustomStringConvertible {
             "id", "\"\(s.prefix(80))\" is neither a concept URI (http://data.europa.eu/esco/...) nor a UUID")
     }
 
-    /// The Weaviate object id (UUIDv5 of the URI, DESIGN.md section 5).
+    /// The Weaviate object id (UUIDv5 of the URI, docs/ARCHITECTURE.md#object-ids).
     public var objectID: String {
         switch self {
         case .uri(let u): ObjectID.uuid5(u)

@@ -4,7 +4,7 @@ import Foundation
 public import Hummingbird
 public import Logging
 
-/// `esco-search`: the search engine as JSON over HTTP (DESIGN.md section 11).
+/// `esco-search`: the search engine as JSON over HTTP (docs/ARCHITECTURE.md#search).
 public struct SearchServer: Sendable {
     public let engine: SearchEngine
     public let readiness: Readiness

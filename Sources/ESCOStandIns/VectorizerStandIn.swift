@@ -16,7 +16,7 @@ public final class VectorizerStandIn: Sendable {
         /// Accept `{"texts":[...]}` (newer servers); when false such a body gets 422.
         public var batch: Bool
         public var dimensions: Int
-        /// A batch of n texts costs n × costMs / batchSpeedup (DESIGN section 6: about 1.6× on CPU).
+        /// A batch of n texts costs n × costMs / batchSpeedup (about 1.6× on CPU).
         public var batchSpeedup: Double
 
         public init(

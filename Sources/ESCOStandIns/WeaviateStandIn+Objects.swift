@@ -263,7 +263,8 @@ extension WeaviateStandIn {
                 if let problem = s.vectorLengthProblem(className, incoming.vector) {
                     return .weaviateError(500, "update object: put object: \(problem)")
                 }
-                // PUT without a vector drops it (vectorizer none): exactly the defect DESIGN section 2 names.
+                // PUT without a vector drops it (vectorizer none): the defect of the original loader that
+                // docs/ARCHITECTURE.md#what-this-replaces names.
                 let obj = StoredObject(
                     className: className, id: id, properties: props, vector: incoming.vector,
                     created: existing.created, updated: nowMillis())

@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 
 /// An HTTP server that answers like Weaviate 1.32 for the REST and GraphQL subset esco-stack uses
-/// (DESIGN.md sections 6 and 10), with persistence to a directory and fault injection.
+/// (docs/weaviate-compat.md, docs/ARCHITECTURE.md#stand-ins), with persistence to a directory and fault injection.
 public final class WeaviateStandIn: Sendable {
     /// How to run the stand-in.
     public struct Options: Sendable {

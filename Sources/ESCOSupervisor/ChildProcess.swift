@@ -9,7 +9,7 @@ import Synchronization
 #endif
 
 /// A child process started with `posix_spawn` in its own process group, supervised like an init system
-/// would (DESIGN.md section 9): clean signal state, scrubbed systemd variables, group-wide termination.
+/// would (docs/ARCHITECTURE.md#supervisor): clean signal state, scrubbed systemd variables, group-wide termination.
 ///
 /// Not `Foundation.Process`: we need `POSIX_SPAWN_SETPGROUP`, `SETSIGMASK` and `SETSIGDEF`, and a waiter
 /// that cooperates with a PID-1 reaper.

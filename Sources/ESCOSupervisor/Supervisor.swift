@@ -9,7 +9,7 @@ import Synchronization
     import Darwin
 #endif
 
-/// The I/O loop of `esco-supervise` (DESIGN.md section 9): performs `SupervisorStateMachine`'s actions
+/// The I/O loop of `esco-supervise` (docs/ARCHITECTURE.md#supervisor): performs `SupervisorStateMachine`'s actions
 /// and feeds back what happened. One run per instance.
 ///
 /// Signals: the executable's signal thread calls `requestTermination(signal:)`; the machine decides

@@ -11,7 +11,7 @@ public protocol DependencyProbe: Sendable {
     func isReady() async -> Bool
 }
 
-/// Reads the current ingestion state (DESIGN.md section 8).
+/// Reads the current ingestion state (docs/ARCHITECTURE.md#state-and-lease).
 public protocol IngestionStateReading: Sendable {
     /// The state, or nil when no state object exists yet. Throws when the store cannot be read.
     func readState() async throws -> IngestionState?
@@ -23,7 +23,7 @@ public protocol MountedDataFingerprinting: Sendable {
     func fingerprint() throws -> String
 }
 
-/// Checks that the stored data is complete and usable (DESIGN.md section 9, `verify`).
+/// Checks that the stored data is complete and usable (docs/ARCHITECTURE.md#supervisor, `verify`).
 public protocol Verifying: Sendable {
     /// A report with one entry per check; throws only when the checks could not run at all.
     func verify() async throws -> VerificationReport

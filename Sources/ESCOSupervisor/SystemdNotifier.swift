@@ -7,7 +7,7 @@ public protocol SupervisorNotifying: Sendable {
     func notify(status: String, ready: Bool, extendTimeoutUsec: UInt64?)
 }
 
-/// systemd's notification protocol through libsystemd's `sd_notify` (DESIGN.md section 9).
+/// systemd's notification protocol through libsystemd's `sd_notify` (docs/ARCHITECTURE.md#supervisor).
 ///
 /// Completely silent when `NOTIFY_SOCKET` is unset (compose, a terminal). The variable is read on every
 /// call and kept in our environment; children get it scrubbed by `ChildProcess` instead.

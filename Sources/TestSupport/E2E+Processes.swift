@@ -55,7 +55,8 @@ public final class E2EProcess: @unchecked Sendable {
     public private(set) var exitSeenAtMs: Int64?
 
     /// Starts `executable arguments`. `environment` is the child's whole environment when `inherit` is
-    /// false (as systemd gives a service), else it is merged over this process's (minus `NOTIFY_SOCKET`).
+    /// false (as systemd gives a service), else it is merged over this process's (minus `NOTIFY_SOCKET` and the
+    /// product's environment overrides, see `DatasetPaths.inheritedEnvironment`).
     public init(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:], inherit: Bool = true,
         workingDirectory: String? = nil
@@ -63,7 +64,7 @@ public final class E2EProcess: @unchecked Sendable {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
-        var env = inherit ? ProcessInfo.processInfo.environment : [:]
+        var env = inherit ? DatasetPaths.inheritedEnvironment : [:]
         env.removeValue(forKey: "NOTIFY_SOCKET")
         if inherit { env["NON_INTERACTIVE"] = "true" }
         for (k, v) in environment { env[k] = v }

@@ -63,7 +63,7 @@ public enum Harness {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
+        var env = DatasetPaths.inheritedEnvironment
         env["NON_INTERACTIVE"] = "true"
         env.removeValue(forKey: "NOTIFY_SOCKET")
         for (k, v) in environment { env[k] = v }

@@ -1,1 +1,1 @@
-// Module TestSupport: see DESIGN.md section 3.
+// Module TestSupport: see docs/ARCHITECTURE.md#layout.

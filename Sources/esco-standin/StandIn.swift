@@ -6,7 +6,7 @@ import Foundation
 import Glibc
 #endif
 
-/// `esco-standin`: the Weaviate and text2vec-transformers stand-ins as processes (DESIGN.md section 10).
+/// `esco-standin`: the Weaviate and text2vec-transformers stand-ins as processes (docs/ARCHITECTURE.md#stand-ins).
 @main
 struct StandIn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

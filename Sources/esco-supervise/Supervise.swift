@@ -4,7 +4,7 @@ import ESCOSupervisor
 import Foundation
 import Logging
 
-/// `esco-supervise`: the init supervisor (DESIGN.md section 9). Parse, build, run, map to an exit code.
+/// `esco-supervise`: the init supervisor (docs/ARCHITECTURE.md#supervisor). Parse, build, run, map to an exit code.
 @main
 struct Supervise: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -37,7 +37,7 @@ func bootstrapLogging() {
     }
 }
 
-/// Never prompt in containers, under NON_INTERACTIVE, or when stdin is not a terminal (DESIGN.md section 7).
+/// Never prompt in containers, under NON_INTERACTIVE, or when stdin is not a terminal (docs/ARCHITECTURE.md#ingestion).
 var isInteractive: Bool {
     let env = ProcessInfo.processInfo.environment
     if env["DOCKER_ENV"]?.lowercased() == "true" || env["NON_INTERACTIVE"]?.lowercased() == "true" { return false }

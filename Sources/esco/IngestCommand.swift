@@ -8,7 +8,7 @@ import ESCOIngestion
 import Foundation
 import Logging
 
-/// `esco ingest`: load ESCO into Weaviate, idempotently and resumably (DESIGN.md section 7).
+/// `esco ingest`: load ESCO into Weaviate, idempotently and resumably (docs/ARCHITECTURE.md#ingestion).
 struct IngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",

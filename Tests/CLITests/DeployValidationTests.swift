@@ -36,6 +36,23 @@ import Testing
         #expect(result.stderr.contains("stop_grace_periode"), "\(result.stderr)")
     }
 
+    @Test func dockerfileBuildImageOlderThanToolsVersionIsRejected() throws {
+        // Package.swift's first line: `// swift-tools-version:X.Y`; a build image one minor release older.
+        let tools = try #require(try ValidateDeploy.repositoryFile("Package.swift").split(separator: "\n").first?
+            .split(separator: ":").last.map { String($0).trimmingCharacters(in: .whitespaces) })
+        let parts = tools.split(separator: ".").compactMap { Int($0) }
+        try #require(parts.count >= 2 && parts[1] > 0, "swift-tools-version \(tools) has no minor release to go below")
+        let older = "\(parts[0]).\(parts[1] - 1)"
+        let dockerfile = try ValidateDeploy.repositoryFile("Dockerfile")
+        let broken = dockerfile.replacingOccurrences(
+            of: #"FROM swift:[0-9.]+-"#, with: "FROM swift:\(older)-", options: .regularExpression)
+        #expect(broken != dockerfile, "the Dockerfile has no `FROM swift:X.Y-...` line to mutate")
+        let file = try ValidateDeploy.temporaryFile(named: "Dockerfile", contents: broken)
+        let result = try ValidateDeploy.run(["ESCO_DOCKERFILE": file.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is older than Package.swift's swift-tools-version \(tools)"), "\(result.stderr)")
+    }
+
     @Test func unitWithUnknownDirectiveIsRejectedWithFileAndLine() throws {
         let unit = try ValidateDeploy.repositoryFile("systemd/esco-init.service")
             .replacingOccurrences(of: "RemainAfterExit=yes\n", with: "RemainAfterExit=yes\nRemainAfterExitt=yes\n")

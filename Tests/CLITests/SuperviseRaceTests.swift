@@ -7,7 +7,8 @@ import TestSupport
 #endif
 
 extension SuperviseE2E {
-    /// Several supervisors, killed supervisors, interrupted ingestions (issue 5, DESIGN.md sections 8, 9).
+    /// Several supervisors, killed supervisors, interrupted ingestions (issue 5; docs/ARCHITECTURE.md#state-and-lease
+    /// and #supervisor).
     @Suite struct Races {
         /// Runs whose events show real ingestion work (a step started), by run id.
         static func ingestingRuns(_ store: E2EStore) throws -> Set<String> {

@@ -12,7 +12,7 @@ struct ConfigTests {
 
     func parse(_ yaml: String, profile: String = "default", env: [String: String] = [:]) throws -> ESCOConfiguration {
         try ESCOConfiguration.parse(yaml: yaml, file: "config/test.yaml", profile: profile, environment: env,
-                                    workingDirectory: "/work")
+                                    workingDirectory: "/opt/esco-stack")
     }
 
     func error(_ yaml: String, profile: String = "default", env: [String: String] = [:]) -> ConfigError? {
@@ -57,8 +57,8 @@ struct ConfigTests {
         #expect(c.supervisor.graceSeconds == 8)
         #expect(c.vectorizer.maxInFlight == 8)
         #expect(c.vectorizer.batchTexts == .auto)
-        #expect(c.data.path == "/work/data/esco")
-        #expect(c.weaviate.schemaDirectory == "/work/resources/schemas")
+        #expect(c.data.path == "/opt/esco-stack/data/esco")
+        #expect(c.weaviate.schemaDirectory == "/opt/esco-stack/resources/schemas")
     }
 
     @Test func environmentOverrides() throws {

@@ -112,7 +112,7 @@ extension ContractTests {
         }
     }
 
-    // MARK: Authentication (DESIGN.md section 6: Bearer only when a key is configured)
+    // MARK: Authentication (docs/weaviate-compat.md: Bearer only when a key is configured)
 
     @Test(.enabled(if: ContractEnvironment.weaviateIsStandIn, "needs a stand-in started with an API key"))
     func apiKeyServerRejectsMissingOrWrongKeysClearly() async throws {

@@ -7,8 +7,8 @@ import Logging
 import Testing
 import TestSupport
 
-/// The contract suite (DESIGN.md section 10): every call the product makes, through the real `WeaviateClient` and
-/// `VectorizerClient`, against the in-process stand-ins by default, or against real servers:
+/// The contract suite (docs/ARCHITECTURE.md#stand-ins): every call the product makes, through the real
+/// `WeaviateClient` and `VectorizerClient`, against the in-process stand-ins by default, or against real servers:
 ///
 ///     WEAVIATE_URL=http://localhost:8080 [WEAVIATE_API_KEY=...] [T2V_URL=http://localhost:8081] scripts/contract-test
 ///

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ObjectIDTests {
     @Test func matchesPythonClientGenerateUUID5() {
-        // Test vector from DESIGN.md section 5 (weaviate.util.generate_uuid5("hello")).
+        // Test vector from docs/ARCHITECTURE.md#object-ids (weaviate.util.generate_uuid5("hello")).
         #expect(ObjectID.uuid5("hello") == "9342d47a-1bab-5709-9869-c840b2eac501")
     }
 

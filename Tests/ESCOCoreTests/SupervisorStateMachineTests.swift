@@ -2,7 +2,7 @@ import Testing
 
 @testable import ESCOCore
 
-/// Event-by-event tests of the supervisor's decisions (DESIGN.md section 9). One expectation each.
+/// Event-by-event tests of the supervisor's decisions (docs/ARCHITECTURE.md#supervisor). One expectation each.
 @Suite struct SupervisorStateMachineTests {
     typealias Machine = SupervisorStateMachine
 

@@ -8,7 +8,7 @@ import Logging
 import Testing
 import TestSupport
 
-/// `esco ingest` killed with SIGKILL inside different steps, then run again (DESIGN.md section 7).
+/// `esco ingest` killed with SIGKILL inside different steps, then run again (docs/ARCHITECTURE.md#ingestion).
 @Suite(.serialized) struct KillRecoveryTests {
     func state(_ url: String) async -> IngestionState? { try? await readState(url) }
 

@@ -28,7 +28,7 @@ import TestSupport
         }
         #expect(report.ok)
         let objects = await w.snapshot()
-        // Sample counts from /work/shared/data/esco-sample/README.md (data rows per file).
+        // Sample counts from resources/esco-sample/README.md (data rows per file).
         #expect(objects["Skill"]?.count == 300)
         #expect(objects["Occupation"]?.count == 60)
         #expect(objects["ISCOGroup"]?.count == 113)

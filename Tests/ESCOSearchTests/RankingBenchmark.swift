@@ -2,7 +2,7 @@ import ESCOSearch
 import Foundation
 import Testing
 
-/// Not a test: the ranking measurement of DESIGN.md section 11, run by `scripts/bench-ranking` with the real
+/// Not a test: the ranking measurement of docs/ARCHITECTURE.md#search, run by `scripts/bench-ranking` with the real
 /// all-MiniLM-L6-v2 server and resources/ranking-queries.yaml (converted to JSON by the script).
 @Suite struct RankingBenchmark {
     static let env = ProcessInfo.processInfo.environment

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The DESIGN.md section 12 contract for docker-compose.yml, checked on `docker-compose config` output.
+"""The docs/ARCHITECTURE.md#deployment contract for docker-compose.yml, checked on `docker-compose config` output.
 
 `docker-compose config` proves the file is valid compose; this proves it is *our* stack: the promises an
 operator relies on (no container_name on esco-init, never prompting, bounded restarts, search only after a
@@ -62,7 +62,7 @@ def check(config):
     weaviate, t2v, init, search = (services[n] for n in ("weaviate", "t2v-transformers", "esco-init", "esco-search"))
 
     need(re.search(r"/weaviate:1\.32\.\d+$", weaviate.get("image", "")), "weaviate.image",
-         "must pin a 1.32.x release (DESIGN.md section 6 was read from 1.32)")
+         "must pin a 1.32.x release (docs/weaviate-compat.md was read from 1.32)")
     need(str(environment(weaviate).get("autoschema_enabled")).lower() == "false", "weaviate.environment",
          "AUTOSCHEMA_ENABLED must be false: a misspelt property must fail, not create a new one")
     data_path = environment(weaviate).get("persistence_data_path")
@@ -73,7 +73,8 @@ def check(config):
 
     need("all-MiniLM-L6-v2" in t2v.get("image", ""), "t2v-transformers.image", "must be all-MiniLM-L6-v2")
     need(true(environment(t2v).get("t2v_transformers_direct_tokenize")),
-         "t2v-transformers.environment", "T2V_TRANSFORMERS_DIRECT_TOKENIZE must be true (DESIGN.md section 12)")
+         "t2v-transformers.environment",
+         "T2V_TRANSFORMERS_DIRECT_TOKENIZE must be true (docs/ARCHITECTURE.md#deployment)")
 
     need("container_name" not in init, "esco-init.container_name", "must be absent so --scale esco-init=N works")
     env = environment(init)

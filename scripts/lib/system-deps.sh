@@ -10,9 +10,10 @@ esco_missing_packages() {
     echo "${missing[@]:-}"
 }
 
+# esco_ensure_system_packages [EXTRA_PACKAGE...]: the build's packages plus any a script needs besides.
 esco_ensure_system_packages() {
     local missing
-    missing=$(esco_missing_packages)
+    missing=$(ESCO_APT_PACKAGES="$ESCO_APT_PACKAGES $*" esco_missing_packages)
     [ -z "$missing" ] && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "installing system packages: $missing" >&2
@@ -24,7 +25,16 @@ esco_ensure_system_packages() {
     fi
 }
 
+# Swift must be at least Package.swift's swift-tools-version (the minimum the README states).
 esco_ensure_swift() {
+    local root need have
+    root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+    need=$(sed -nE '1s|^// *swift-tools-version: *([0-9]+(\.[0-9]+)*).*|\1|p' "$root/Package.swift")
     command -v swift >/dev/null || { [ -x /opt/swift/usr/bin/swift ] && export PATH=/opt/swift/usr/bin:$PATH; }
-    command -v swift >/dev/null || { echo "swift 6.1 or later is required: https://www.swift.org/install/" >&2; exit 1; }
+    command -v swift >/dev/null || { echo "Swift $need or later is required: https://www.swift.org/install/" >&2; exit 1; }
+    have=$(swift --version 2>/dev/null | sed -nE 's/.*Swift version ([0-9]+(\.[0-9]+)*).*/\1/p' | head -1)
+    if [ -n "$have" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -1)" != "$need" ]; then
+        echo "Swift $have is installed, but Package.swift needs Swift $need or later: https://www.swift.org/install/" >&2
+        exit 1
+    fi
 }
