@@ -76,11 +76,13 @@ public final class VectorizerStandIn: Sendable {
 
     public func stop() { server.withLock { $0 }?.stop() }
 
-    /// Runs `texts` through one slot, sleeping for the modelled cost.
-    private func occupySlot(texts: Int, batched: Bool) {
+    /// Runs `work` (the embedding) in one of the `workers` slots, then sleeps for what remains of the modelled
+    /// cost: like a model server's worker, a slot is busy for the whole inference, so the busy time counts
+    /// the stand-in's own computation too (on a loaded machine it can exceed the modelled cost).
+    private func inSlot<T>(texts: Int, batched: Bool, _ work: () -> T) -> T {
         guard options.costMs > 0 else {
             counters.withLock { $0.texts += texts }
-            return
+            return work()
         }
         slots.wait()
         counters.withLock { c in
@@ -89,7 +91,9 @@ public final class VectorizerStandIn: Sendable {
         }
         let ms = Double(options.costMs * texts) / (batched ? options.batchSpeedup : 1)
         let t0 = Date()
-        usleep(UInt32(ms * 1000))
+        let result = work()
+        let remaining = ms - Date().timeIntervalSince(t0) * 1000
+        if remaining > 0 { usleep(UInt32(remaining * 1000)) }
         let spent = Date().timeIntervalSince(t0) * 1000
         counters.withLock { c in
             c.inFlight -= 1
@@ -97,6 +101,7 @@ public final class VectorizerStandIn: Sendable {
             c.busyMs += spent
         }
         slots.signal()
+        return result
     }
 
     func handle(_ req: HTTPRequest) -> HTTPResponse? {
@@ -152,11 +157,10 @@ public final class VectorizerStandIn: Sendable {
             if let pooling, !pooling.isEmpty, pooling != "masked_mean", pooling != "cls" {
                 return .json(500, ["error": .string("invalid pooling method '\(pooling)'")])
             }
-            guard let vector = embed(text) else {
+            guard let vector = inSlot(texts: 1, batched: false, { embed(text) }) else {
                 // sent_tokenize finds no sentence, the sum stays the int 0, and `0.detach()` raises.
                 return .json(500, ["error": "'int' object has no attribute 'detach'"])
             }
-            occupySlot(texts: 1, batched: false)
             var out = Array("{\"dim\":\(options.dimensions),\"text\":".utf8)
             JSONCodec.writeString(text, into: &out)
             out += Array(",\"vector\":".utf8)
@@ -164,11 +168,10 @@ public final class VectorizerStandIn: Sendable {
             out.append(UInt8(ascii: "}"))
             return .jsonBytes(200, out)
         case .batch(let texts):
-            let vectors = texts.map(embed)
+            let vectors = inSlot(texts: texts.count, batched: true, { texts.map(embed) })
             guard vectors.allSatisfy({ $0 != nil }) else {
                 return .json(500, ["error": "'int' object has no attribute 'detach'"])
             }
-            occupySlot(texts: texts.count, batched: true)
             var out = Array("{\"dims\":\(options.dimensions),\"texts\":".utf8)
             JSONCodec.write(.array(texts.map { .string($0) }), into: &out)
             out += Array(",\"vectors\":[".utf8)
