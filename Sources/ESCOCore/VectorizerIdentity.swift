@@ -18,7 +18,9 @@ public struct VectorizerIdentity: Sendable, Hashable, Codable, CustomStringConve
     /// Length of the vectors the server returns.
     public var dimensions: Int?
 
-    public init(model: String, directTokenize: Bool, modelType: String? = nil, hiddenSize: Int? = nil, dimensions: Int? = nil) {
+    public init(
+        model: String, directTokenize: Bool, modelType: String? = nil, hiddenSize: Int? = nil, dimensions: Int? = nil
+    ) {
         self.model = model
         self.directTokenize = directTokenize
         self.modelType = modelType

@@ -62,7 +62,11 @@ public struct StateStore: Sendable {
             "itemsDone": .number(Double(s.itemsDone)), "itemsTotal": .number(Double(s.itemsTotal)),
             "fingerprint": .string(s.fingerprint), "counts": .string(counts), "error": .string(s.error),
             "completedSteps": .array(s.completedSteps.map { .string($0) }),
-            "details": .string((try? String(decoding: JSONEncoder.sorted.encode(Details(referenceSample: s.referenceSample, vectorizer: s.vectorizer)), as: UTF8.self)) ?? ""),
+            "details": .string(
+                (try? String(
+                    decoding: JSONEncoder.sorted.encode(
+                        Details(referenceSample: s.referenceSample, vectorizer: s.vectorizer)),
+                    as: UTF8.self)) ?? ""),
         ]
     }
 

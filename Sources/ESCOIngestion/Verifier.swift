@@ -87,9 +87,11 @@ public struct Verifier: Sendable {
             switch liveVectorizer {
             case .identified(let live)?:
                 let mismatch = VectorizerIdentity.mismatch(stored: state.vectorizer, live: live)
-                checks.append(.init(name: "vectorizer", ok: mismatch == nil, detail: mismatch ?? "\(live) made the stored vectors"))
+                checks.append(.init(
+                    name: "vectorizer", ok: mismatch == nil, detail: mismatch ?? "\(live) made the stored vectors"))
             case .unavailable(let reason)?:
-                checks.append(.init(name: "vectorizer", ok: false, detail: "cannot identify the live vectorizer: \(reason)"))
+                checks.append(.init(
+                    name: "vectorizer", ok: false, detail: "cannot identify the live vectorizer: \(reason)"))
             case nil:
                 break
             }

@@ -88,6 +88,7 @@ enum VectorizerRequest {
     }
 
     static func notAnObject(_ loc: [JSONValue], _ input: JSONValue) -> JSONValue {
-        error("model_attributes_type", loc, "Input should be a valid dictionary or object to extract fields from", input)
+        error(
+            "model_attributes_type", loc, "Input should be a valid dictionary or object to extract fields from", input)
     }
 }

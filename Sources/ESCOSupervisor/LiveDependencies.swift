@@ -91,7 +91,8 @@ struct StoredStateVerifier: Verifying {
         do { live = .identified(try await clients.vectorizerClient.identity(refresh: true)) } catch {
             live = .unavailable("\(error)")
         }
-        return try await Verifier(weaviate: clients.gateway, state: state, mountedFingerprint: mounted, liveVectorizer: live)
-            .verify(state: state)
+        let verifier = Verifier(
+            weaviate: clients.gateway, state: state, mountedFingerprint: mounted, liveVectorizer: live)
+        return try await verifier.verify(state: state)
     }
 }

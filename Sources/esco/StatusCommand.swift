@@ -83,8 +83,8 @@ struct StatusCommand: AsyncParsableCommand {
             heartbeatAgeSeconds: s.heartbeatAtMs > 0 ? Double(now - s.heartbeatAtMs) / 1000 : nil,
             leaseExpiresAt: ts(s.leaseExpiresAtMs), startedAt: ts(s.startedAtMs), endedAt: ts(s.endedAtMs),
             fingerprint: s.fingerprint, fingerprintMatches: mounted.map { $0 == s.fingerprint }, mountedDataError: mountedError,
-            vectorizerStored: s.vectorizer?.description, vectorizerLive: live?.description, vectorizerMismatch: mismatch,
-            vectorizerError: liveError,
+            vectorizerStored: s.vectorizer?.description, vectorizerLive: live?.description,
+            vectorizerMismatch: mismatch, vectorizerError: liveError,
             counts: s.counts, completedSteps: s.completedSteps, error: s.error,
             history: history.map { "gen \($0.state.generation) #\($0.sequence) \(ts($0.state.heartbeatAtMs)) \($0.state.holder): \($0.event)" })
         if json {
@@ -118,7 +118,8 @@ struct StatusCommand: AsyncParsableCommand {
         } else if let live = r.vectorizerLive {
             lines.append("vectorizer:   \(live) (made the stored vectors)")
         } else if let e = r.vectorizerError {
-            lines.append("vectorizer:   stored \(r.vectorizerStored ?? "unrecorded"); live vectorizer not reachable: \(e)")
+            lines.append(
+                "vectorizer:   stored \(r.vectorizerStored ?? "unrecorded"); live vectorizer not reachable: \(e)")
         }
         if !r.counts.isEmpty { lines.append("counts:       " + r.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
         if !r.error.isEmpty { lines.append("last error:   \(r.error)") }
