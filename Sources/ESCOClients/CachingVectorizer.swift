@@ -1,4 +1,8 @@
+public import ESCOCore
+
 /// Vectorises through a `VectorCache`: only cache misses reach the vectorizer, each distinct text once.
+/// Entries are keyed by `VectorizerClient.cacheKey()` (configured model, tokenize mode, `/meta` digest) and
+/// the text, so a model or tokenize change never reads vectors made by the other.
 public struct CachingVectorizer: TextVectorizing {
     public let client: VectorizerClient
     public let cache: VectorCache
@@ -9,7 +13,7 @@ public struct CachingVectorizer: TextVectorizing {
     }
 
     public func vectorize(_ texts: [String]) async throws -> [[Float]] {
-        let model = try await client.modelIdentity()
+        let model = try await client.cacheKey()
         var results = cache.get(texts, model: model)
         var missing: [String] = []
         var seen = Set<String>()
@@ -24,4 +28,6 @@ public struct CachingVectorizer: TextVectorizing {
         }
         return results.map { $0 ?? [] }
     }
+
+    public func identity() async throws -> VectorizerIdentity { try await client.identity() }
 }

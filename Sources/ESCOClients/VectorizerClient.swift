@@ -9,6 +9,8 @@ import Synchronization
 public protocol TextVectorizing: Sendable {
     /// One vector per text, in input order.
     func vectorize(_ texts: [String]) async throws -> [[Float]]
+    /// The model that makes these vectors (stored with the ingestion state, compared at readiness).
+    func identity() async throws -> VectorizerIdentity
 }
 
 /// A failed vectorizer call, naming the URL and what to check.
@@ -28,15 +30,27 @@ public struct VectorizerError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// The text2vec-transformers API: `POST /vectors {"text"}` → `{"vector"}`, and on newer servers
-/// `{"texts": [...]}` → `{"vectors": [...]}`. Keeps up to `maxInFlight` requests in flight.
+/// The text2vec-transformers 1.9.7 API: `POST /vectors {"text"}` → `{"vector", "dim"}`, one text per request with
+/// up to `maxInFlight` requests in flight. `{"texts": [...]}` → `{"vectors": [...]}` only when
+/// `vectorizer.batchTexts` asks for it (no release accepts it).
 public final class VectorizerClient: TextVectorizing {
     public let configuration: ESCOConfiguration.Vectorizer
     let caller: ServiceCaller
+    /// One attempt, short timeouts: for readiness and status probes, which must answer quickly.
+    let probeCaller: ServiceCaller
     let logger: Logger
     /// Texts per request when the server accepts `{"texts": [...]}`.
     public let textsPerRequest: Int
-    private let state = Mutex<(batchSupported: Bool?, identity: String?)>((nil, nil))
+    private let state = Mutex<(batchSupported: Bool?, identity: Identified?)>((nil, nil))
+
+    /// The identity and the digest of the `/meta` document it was read from.
+    struct Identified {
+        var identity: VectorizerIdentity
+        var metaDigest: String
+    }
+
+    /// The text whose vector tells the vector size (any text works; a fixed one keeps the probe cheap).
+    static let probeText = "esco-stack vectorizer identity probe"
 
     public init(
         configuration: ESCOConfiguration.Vectorizer, logger: Logger, transport: (any HTTPTransport)? = nil,
@@ -51,6 +65,10 @@ public final class VectorizerClient: TextVectorizing {
             retry: retryPolicy ?? RetryPolicy(retries: configuration.retries),
             connectTimeout: configuration.connectTimeoutSeconds, requestTimeout: configuration.requestTimeoutSeconds,
             defaultHeaders: [], logger: logger)
+        probeCaller = ServiceCaller(
+            baseURL: configuration.url, transport: caller.transport, retry: RetryPolicy(retries: 0),
+            connectTimeout: min(configuration.connectTimeoutSeconds, 5), requestTimeout: 10, defaultHeaders: [],
+            logger: logger)
         switch configuration.batchTexts {
         case .always: state.withLock { $0.batchSupported = true }
         case .never: state.withLock { $0.batchSupported = false }
@@ -74,18 +92,38 @@ public final class VectorizerClient: TextVectorizing {
         return try decode(response.body, "GET", "/meta")
     }
 
-    /// Model name plus a hash of the whole `/meta` document, e.g.
-    /// `sentence-transformers/all-MiniLM-L6-v2/3f2a…`: a different model or config gives a different identity,
-    /// so cached vectors are never mixed across models.
-    public func modelIdentity() async throws -> String {
-        if let id = state.withLock({ $0.identity }) { return id }
-        let meta = try await meta()
+    /// The configured model and tokenize mode plus what the server reports: `model_type` and `hidden_size`
+    /// from `/meta`, and the length of one vector. Read once per client (an ingestion keeps the identity it
+    /// started with); `refresh` reads again with one quick attempt (readiness and status probes).
+    public func identity(refresh: Bool) async throws -> VectorizerIdentity {
+        try await identified(refresh: refresh).identity
+    }
+
+    public func identity() async throws -> VectorizerIdentity { try await identity(refresh: false) }
+
+    /// The vector cache key's model part: the configured model and tokenize mode (which `/meta` does not
+    /// show) and a digest of the whole `/meta` document (which changes with the served model's config), e.g.
+    /// `model=sentence-transformers/all-MiniLM-L6-v2;tokenize=direct;meta=3f2a…`. A change of either never
+    /// reads vectors cached under the other.
+    public func cacheKey() async throws -> String {
+        let id = try await identified(refresh: false)
+        return id.identity.configuredTag + ";meta=" + id.metaDigest
+    }
+
+    private func identified(refresh: Bool) async throws -> Identified {
+        if !refresh, let id = state.withLock({ $0.identity }) { return id }
+        let using = refresh ? probeCaller : caller
+        let meta = try decode(try await call("GET", "/meta", body: nil, using: using).body, "GET", "/meta")
+        let vector = try await single(Self.probeText, using: using)
         let model = meta["model"]
-        let name = model?["_name_or_path"]?.stringValue ?? model?["name"]?.stringValue
-            ?? meta["model_name"]?.stringValue ?? "unknown-model"
-        let id = name + "/" + SHA256.hex(JSONCoding.canonical(meta)).prefix(16)
-        state.withLock { $0.identity = id }
-        return id
+        let identified = Identified(
+            identity: VectorizerIdentity(
+                model: configuration.model, directTokenize: configuration.directTokenize,
+                modelType: model?["model_type"]?.stringValue, hiddenSize: model?["hidden_size"]?.intValue,
+                dimensions: vector.count),
+            metaDigest: String(SHA256.hex(JSONCoding.canonical(meta)).prefix(16)))
+        if !refresh { state.withLock { $0.identity = identified } }
+        return identified
     }
 
     /// Vectors for `texts` in input order, with up to `maxInFlight` requests in flight.
@@ -128,8 +166,8 @@ public final class VectorizerClient: TextVectorizing {
         return results.map { $0 ?? [] }
     }
 
-    private func single(_ text: String) async throws -> [Float] {
-        let response = try await call("POST", "/vectors", body: ["text": .string(text)])
+    private func single(_ text: String, using: ServiceCaller? = nil) async throws -> [Float] {
+        let response = try await call("POST", "/vectors", body: ["text": .string(text)], using: using)
         let json = try decode(response.body, "POST", "/vectors")
         guard let v = floats(json["vector"]) else { throw malformed("no \"vector\" array") }
         return v
@@ -178,11 +216,13 @@ public final class VectorizerClient: TextVectorizing {
         }
     }
 
-    private func call(_ method: String, _ path: String, body: JSONValue?) async throws -> HTTPResponse {
+    private func call(
+        _ method: String, _ path: String, body: JSONValue?, using: ServiceCaller? = nil
+    ) async throws -> HTTPResponse {
         let bytes = try body.map { try JSONCoding.encode($0) }
         let outcome: ServiceCaller.Outcome
         do {
-            outcome = try await caller.call(method, path, body: bytes)
+            outcome = try await (using ?? caller).call(method, path, body: bytes)
         } catch let failure as ServiceCaller.Failure {
             throw VectorizerError(baseURL: url, method: method, path: path, status: nil,
                                   message: failure.transport.message
@@ -190,11 +230,45 @@ public final class VectorizerClient: TextVectorizing {
                                   attempts: failure.attempts)
         }
         guard outcome.response.status == 200 else {
-            let detail = WeaviateError.messages(in: outcome.response.body).joined(separator: "; ")
+            let detail = Self.errorDetail(outcome.response.body)
             throw VectorizerError(baseURL: url, method: method, path: path, status: outcome.response.status,
-                                  message: detail.isEmpty ? "unexpected status" : detail, attempts: outcome.attempts)
+                                  message: detail.isEmpty ? "unexpected status (empty body)" : detail,
+                                  attempts: outcome.attempts)
         }
         return outcome.response
+    }
+}
+
+extension VectorizerClient {
+    /// Longest error detail quoted from a response body.
+    static let maxDetail = 300
+
+    /// What a t2v-transformers error body says, at most `maxDetail` characters: app.py's `{"error": "..."}`
+    /// (500 from the model, 401), FastAPI's `{"detail": "Not Found"}` (404/405) and its validation list
+    /// `{"detail": [{"loc": [...], "msg": ..., "type": ...}]}` (422) as `body.text: Field required (missing)`;
+    /// any other body verbatim.
+    static func errorDetail(_ body: [UInt8]) -> String {
+        let text: String
+        if let json = try? JSONCoding.decode(body), json.objectValue != nil {
+            if let e = json["error"]?.stringValue {
+                text = e
+            } else if let d = json["detail"]?.stringValue {
+                text = d
+            } else if let list = json["detail"]?.arrayValue {
+                text = list.map { item -> String in
+                    let loc = item["loc"]?.arrayValue?.map { $0.stringValue ?? $0.intValue.map(String.init) ?? "?" }
+                        .joined(separator: ".") ?? "?"
+                    let type = item["type"]?.stringValue.map { " (\($0))" } ?? ""
+                    return "\(loc): \(item["msg"]?.stringValue ?? "invalid")\(type)"
+                }.joined(separator: "; ")
+            } else {
+                text = String(decoding: body, as: UTF8.self)
+            }
+        } else {
+            text = String(decoding: body, as: UTF8.self)
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.count > maxDetail ? String(trimmed.prefix(maxDetail)) + "…" : trimmed
     }
 }
 

@@ -64,7 +64,8 @@ public struct ESCOConfiguration: Sendable, Equatable {
         }
     }
 
-    /// Whether to send several texts per `/vectors` request (`{"texts": [...]}`, newer servers only).
+    /// Whether to send several texts per `/vectors` request (`{"texts": [...]}`). No t2v-transformers release
+    /// accepts that form (1.9.7 answers 422), so the default is one text per request with `maxInFlight` in flight.
     public enum BatchTexts: String, Sendable, Equatable {
         case always = "true", never = "false", auto
     }
@@ -80,11 +81,19 @@ public struct ESCOConfiguration: Sendable, Equatable {
         public var batchTexts: BatchTexts
         /// On-disk cache of vectors keyed by model and text, so a re-run never re-vectorises a text.
         public var cacheDirectory: String
+        /// The model the vectorizer serves, e.g. `sentence-transformers/all-MiniLM-L6-v2`. The server cannot
+        /// tell (t2v-transformers 1.9.7's `/meta` names `./models/model`), so the configuration says it; it is
+        /// part of the vector cache key and of the stored fingerprint.
+        public var model: String
+        /// Whether the vectorizer runs with `T2V_TRANSFORMERS_DIRECT_TOKENIZE=true` (text encoded whole, not
+        /// split into sentences). It changes the vectors and `/meta` does not show it, so it is configured too.
+        public var directTokenize: Bool
 
         public init(
             url: String = "http://127.0.0.1:8081", maxInFlight: Int = 8, connectTimeoutSeconds: Double = 5,
-            requestTimeoutSeconds: Double = 60, retries: Int = 5, batchTexts: BatchTexts = .auto,
-            cacheDirectory: String = "var/vector-cache"
+            requestTimeoutSeconds: Double = 60, retries: Int = 5, batchTexts: BatchTexts = .never,
+            cacheDirectory: String = "var/vector-cache", model: String = Vectorizer.defaultModel,
+            directTokenize: Bool = true
         ) {
             self.url = url
             self.maxInFlight = maxInFlight
@@ -93,7 +102,12 @@ public struct ESCOConfiguration: Sendable, Equatable {
             self.retries = retries
             self.batchTexts = batchTexts
             self.cacheDirectory = cacheDirectory
+            self.model = model
+            self.directTokenize = directTokenize
         }
+
+        /// The model docker-compose.yml runs.
+        public static let defaultModel = "sentence-transformers/all-MiniLM-L6-v2"
     }
 
     /// Where the ESCO dataset is mounted.

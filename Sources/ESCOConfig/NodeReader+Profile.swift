@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 extension NodeReader {
@@ -72,7 +73,7 @@ extension NodeReader {
     private func readVectorizer(_ entries: [Entry], _ path: String, _ t: inout ESCOConfiguration.Vectorizer) throws {
         try checkKeys(entries, allowed: [
             "url", "maxInFlight", "connectTimeoutSeconds", "requestTimeoutSeconds", "retries", "batchTexts",
-            "cacheDirectory",
+            "cacheDirectory", "model", "directTokenize",
         ], path: path)
         for e in entries where !isNull(e.value) {
             let p = join(path, e.key), v = e.value
@@ -90,6 +91,14 @@ extension NodeReader {
                 } else {
                     throw error(.wrongType, v, p, "expected true, false or auto, got \(kind(v))")
                 }
+            case "model":
+                let name = try string(v, p)
+                guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw error(.badValue, v, p, "expected the model the vectorizer serves, such as "
+                        + "\(ESCOConfiguration.Vectorizer.defaultModel)")
+                }
+                t.model = name
+            case "directTokenize": t.directTokenize = try bool(v, p)
             default: t.cacheDirectory = try string(v, p)
             }
         }

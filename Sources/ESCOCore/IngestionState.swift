@@ -57,13 +57,15 @@ public struct IngestionState: Sendable, Hashable, Codable {
     /// Reference counts to spot-check at verification, as `Class/uuid/property=count`, recorded at
     /// ingestion so a warm start can verify without re-reading the dataset.
     public var referenceSample: [String] = []
+    /// The vectorizer that made the stored vectors, recorded when the run starts (nil: not recorded).
+    public var vectorizer: VectorizerIdentity?
 
     public init(
         status: IngestionStatus = .notStarted, runId: String = "", holder: String = "", generation: Int = 0,
         leaseExpiresAtMs: Int64 = 0, heartbeatAtMs: Int64 = 0, startedAtMs: Int64 = 0, endedAtMs: Int64 = 0,
         step: String = "", stepIndex: Int = 0, stepCount: Int = 0, itemsDone: Int = 0, itemsTotal: Int = 0,
         fingerprint: String = "", counts: [String: Int] = [:], error: String = "", completedSteps: [String] = [],
-        version: String = ESCOStack.version, referenceSample: [String] = []
+        version: String = ESCOStack.version, referenceSample: [String] = [], vectorizer: VectorizerIdentity? = nil
     ) {
         self.status = status
         self.runId = runId
@@ -84,6 +86,7 @@ public struct IngestionState: Sendable, Hashable, Codable {
         self.completedSteps = completedSteps
         self.version = version
         self.referenceSample = referenceSample
+        self.vectorizer = vectorizer
     }
 
     /// True while an in-progress run's lease has not expired.

@@ -55,14 +55,21 @@ public struct IngestionRunner: Sendable {
         self.me = me
     }
 
-    /// The fingerprint stored with the state: the dataset's content, the embedding recipe and whether
-    /// label vectors are part of the data (docs/ARCHITECTURE.md#esco-data, #weaviate-model).
-    public static func stateFingerprint(_ fp: DatasetFingerprint, labelVectors: Bool) -> String {
-        "sha256:\(fp.overall);esco-\(fp.version)-\(fp.language);recipe=\(EmbeddingRecipe.id);labels=\(labelVectors)"
+    /// The fingerprint stored with the state: the dataset's content, the embedding recipe, whether label
+    /// vectors are part of the data (docs/ARCHITECTURE.md#esco-data, #weaviate-model), and the configured model and
+    /// tokenize mode (`VectorizerIdentity.configuredTag`), so a change of any of them marks the data outdated.
+    public static func stateFingerprint(_ fp: DatasetFingerprint, labelVectors: Bool, vectorizer: String) -> String {
+        "sha256:\(fp.overall);esco-\(fp.version)-\(fp.language);recipe=\(EmbeddingRecipe.id);labels=\(labelVectors);"
+            + vectorizer
     }
 
     public func run(force: Bool) async throws -> Outcome {
-        let fingerprint = Self.stateFingerprint(try dataset.fingerprint(), labelVectors: settings.labelVectors)
+        let live: VectorizerIdentity
+        do { live = try await vectorizer.identity() } catch let e as VectorizerError {
+            throw IngestionError(.vectorizer, e.description, step: "identifying the vectorizer (before step 1)")
+        }
+        let fingerprint = Self.stateFingerprint(
+            try dataset.fingerprint(), labelVectors: settings.labelVectors, vectorizer: live.configuredTag)
         var fileLock: FileLock?
         if let dir = settings.lockDirectory {
             let lock = FileLock(directory: dir)
@@ -86,7 +93,9 @@ public struct IngestionRunner: Sendable {
         }
         let plan0 = IngestionPlan(labelVectors: settings.labelVectors, completedSteps: [])
         let lease = LeaseLock(store: store, me: me, settings: settings.lease)
-        switch try await lease.acquire(fingerprint: fingerprint, force: force, stepCount: plan0.steps.count) {
+        switch try await lease.acquire(
+            fingerprint: fingerprint, force: force, stepCount: plan0.steps.count, vectorizer: live)
+        {
         case .busy(let e): return .busy(e)
         case .alreadyComplete(let s): return .alreadyComplete(s)
         case .acquired(let resume):

@@ -40,10 +40,16 @@ public actor LeaseLock {
         self.now = now
     }
 
-    public func acquire(fingerprint: String, force: Bool, stepCount: Int) async throws -> Acquisition {
+    /// - Parameter vectorizer: the live vectorizer's identity, recorded with the state. Data of the same
+    ///   fingerprint made by another identity (an image swapped under an unchanged configuration) is neither
+    ///   complete nor resumable: its vectors cannot be mixed with the new ones.
+    public func acquire(
+        fingerprint: String, force: Bool, stepCount: Int, vectorizer: VectorizerIdentity
+    ) async throws -> Acquisition {
         let current = try await store.read()
+        let otherModel = current.map { $0.fingerprint == fingerprint && $0.vectorizer != vectorizer } ?? false
         let decision = LeaseDecision.decide(
-            current: current, runId: me.runId, fingerprint: fingerprint, force: force, nowMs: now(),
+            current: current, runId: me.runId, fingerprint: fingerprint, force: force || otherModel, nowMs: now(),
             holderIsDeadOnThisHost: current.map(Self.holderIsDeadOnThisHost) ?? false)
         switch decision {
         case .alreadyComplete:
@@ -56,7 +62,7 @@ public actor LeaseLock {
                 status: .inProgress, runId: me.runId, holder: me.description, generation: generation,
                 leaseExpiresAtMs: t + settings.ttlMs, heartbeatAtMs: t, startedAtMs: t, stepCount: stepCount,
                 fingerprint: fingerprint, counts: current?.fingerprint == fingerprint ? current?.counts ?? [:] : [:],
-                completedSteps: resume)
+                completedSteps: resume, vectorizer: vectorizer)
             try await record("claimed generation \(generation)")
             try await Task.sleep(nanoseconds: UInt64(settings.settleMs) * 1_000_000)
             let readBack = try await store.read()

@@ -38,6 +38,9 @@ public struct ServiceClients: Sendable {
     /// The fingerprint the state must carry for the mounted dataset to count as ingested.
     public func mountedFingerprint(dataPath: String? = nil) throws -> String {
         let dataset = try ESCODataset.open(dataPath ?? config.data.path)
-        return IngestionRunner.stateFingerprint(try dataset.fingerprint(), labelVectors: config.ingest.labelVectors)
+        return IngestionRunner.stateFingerprint(
+            try dataset.fingerprint(), labelVectors: config.ingest.labelVectors,
+            vectorizer: VectorizerIdentity.configuredTag(
+                model: config.vectorizer.model, directTokenize: config.vectorizer.directTokenize))
     }
 }

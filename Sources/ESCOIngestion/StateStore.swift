@@ -76,7 +76,11 @@ public struct StateStore: Sendable {
             "itemsDone": .number(Double(s.itemsDone)), "itemsTotal": .number(Double(s.itemsTotal)),
             "fingerprint": .string(s.fingerprint), "counts": .string(counts), "error": .string(s.error),
             "completedSteps": .array(s.completedSteps.map { .string($0) }),
-            "details": .string((try? String(decoding: JSONEncoder.sorted.encode(Details(referenceSample: s.referenceSample)), as: UTF8.self)) ?? ""),
+            "details": .string(
+                (try? String(
+                    decoding: JSONEncoder.sorted.encode(
+                        Details(referenceSample: s.referenceSample, vectorizer: s.vectorizer)),
+                    as: UTF8.self)) ?? ""),
         ]
     }
 
@@ -93,12 +97,14 @@ public struct StateStore: Sendable {
             stepCount: int("stepCount"), itemsDone: int("itemsDone"), itemsTotal: int("itemsTotal"),
             fingerprint: str("fingerprint"), counts: counts ?? [:], error: str("error"),
             completedSteps: p["completedSteps"]?.arrayValue?.compactMap(\.stringValue) ?? [], version: str("version"),
-            referenceSample: details?.referenceSample ?? [])
+            referenceSample: details?.referenceSample ?? [], vectorizer: details?.vectorizer)
     }
 
     /// Extra state kept as JSON in the `details` property.
     struct Details: Codable {
         var referenceSample: [String]
+        /// Absent in states written before identities were recorded.
+        var vectorizer: VectorizerIdentity?
     }
 }
 

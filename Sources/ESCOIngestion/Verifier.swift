@@ -27,18 +27,31 @@ public struct Verifier: Sendable {
         }
     }
 
+    /// What the live vectorizer is, for the check that the stored vectors came from it.
+    public enum LiveVectorizer: Sendable {
+        case identified(VectorizerIdentity)
+        /// It could not be asked (the reason): stored vectors cannot be matched against it.
+        case unavailable(String)
+    }
+
     /// Verification of stored data without the dataset: expected counts and the reference sample come
     /// from the state written by the ingestion of the same fingerprint.
-    public init(weaviate: any WeaviateWriting, state: IngestionState, mountedFingerprint: String) {
+    public init(
+        weaviate: any WeaviateWriting, state: IngestionState, mountedFingerprint: String,
+        liveVectorizer: LiveVectorizer? = nil
+    ) {
         self.init(
             weaviate: weaviate, expected: state.counts, sample: state.referenceSample.compactMap(SampleEntry.init(encoded:)),
             fingerprint: mountedFingerprint)
+        self.liveVectorizer = liveVectorizer
     }
 
     public let weaviate: any WeaviateWriting
     public let expected: [String: Int]
     public let sample: [SampleEntry]
     public let fingerprint: String
+    /// nil: no vectorizer check (inside an ingestion, which vectorises with the live one).
+    public var liveVectorizer: LiveVectorizer?
 
     public init(weaviate: any WeaviateWriting, expected: [String: Int], sample: [SampleEntry], fingerprint: String) {
         self.weaviate = weaviate
@@ -71,6 +84,17 @@ public struct Verifier: Sendable {
                 name: "fingerprint", ok: state.fingerprint == fingerprint,
                 detail: state.fingerprint == fingerprint ? "matches the mounted data"
                     : "stored \(short(state.fingerprint)) but the mounted data is \(short(fingerprint)): re-ingest"))
+            switch liveVectorizer {
+            case .identified(let live)?:
+                let mismatch = VectorizerIdentity.mismatch(stored: state.vectorizer, live: live)
+                checks.append(.init(
+                    name: "vectorizer", ok: mismatch == nil, detail: mismatch ?? "\(live) made the stored vectors"))
+            case .unavailable(let reason)?:
+                checks.append(.init(
+                    name: "vectorizer", ok: false, detail: "cannot identify the live vectorizer: \(reason)"))
+            case nil:
+                break
+            }
         }
         for (className, want) in expected.sorted(by: { $0.key < $1.key }) {
             let got = try await weaviate.count(className: className)

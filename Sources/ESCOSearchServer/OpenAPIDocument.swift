@@ -80,7 +80,7 @@ public enum OpenAPIDocument {
     },
     "/readyz": {
       "get": {
-        "summary": "Readiness: 200 only when the ingestion state is completed for the mounted dataset's fingerprint",
+        "summary": "Readiness: 200 only when the ingestion state is completed for the mounted dataset's fingerprint and the live vectorizer is the one that made the stored vectors",
         "responses": {
           "200": {"description": "Ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}},
           "503": {"description": "Not ready, with the reason", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}}

@@ -2,8 +2,11 @@ public import ESCOCore
 import ESCOSearch
 import Foundation
 
-/// `/readyz`: 200 only when the stored ingestion state is `completed` for the mounted dataset's fingerprint.
-/// The state read is cached for `cacheSeconds`, so probes every second cost Weaviate one read per window.
+/// `/readyz`: 200 only when the stored ingestion state is `completed` for the mounted dataset's fingerprint
+/// and, when `liveVectorizer` is given, the vectorizer serving queries is the one that made the stored vectors
+/// (a swapped model would answer every query with vectors the index cannot match, or fail every nearVector
+/// on a dimension change). The report is cached for `cacheSeconds`, so probes every second cost Weaviate
+/// one read (and the vectorizer one `/meta` and one probe vector) per window.
 public actor Readiness {
     /// What `/readyz` answers.
     public struct Report: Sendable, Equatable {
@@ -18,15 +21,19 @@ public actor Readiness {
     public let fingerprintNote: String?
     let cacheSeconds: Double
     let read: @Sendable () async throws -> IngestionState?
+    /// The live vectorizer's identity (nil: not checked).
+    let liveVectorizer: (@Sendable () async throws -> VectorizerIdentity)?
     private var cached: (at: Date, report: Report)?
 
     public init(
         expectedFingerprint: String?, fingerprintNote: String? = nil, cacheSeconds: Double = 2,
+        liveVectorizer: (@Sendable () async throws -> VectorizerIdentity)? = nil,
         read: @escaping @Sendable () async throws -> IngestionState?
     ) {
         self.expectedFingerprint = expectedFingerprint
         self.fingerprintNote = fingerprintNote
         self.cacheSeconds = cacheSeconds
+        self.liveVectorizer = liveVectorizer
         self.read = read
     }
 
@@ -52,6 +59,9 @@ public actor Readiness {
         let derived = state.derivedStatus(nowMs: nowMs, mountedFingerprint: expectedFingerprint)
         switch derived {
         case .completed:
+            if let vectorizerProblem = await vectorizerProblem(stored: state.vectorizer) {
+                return vectorizerProblem
+            }
             let note = expectedFingerprint == nil ? " (fingerprint not checked: \(fingerprintNote ?? "no dataset"))" : ""
             return Report(ready: true, status: derived.rawValue, reason: "ingestion completed" + note)
         case .outdated:
@@ -71,5 +81,17 @@ public actor Readiness {
         case .notStarted:
             return Report(ready: false, status: derived.rawValue, reason: "the data was never ingested")
         }
+    }
+
+    /// nil when the live vectorizer made the stored vectors (or is not checked); otherwise the 503.
+    private func vectorizerProblem(stored: VectorizerIdentity?) async -> Report? {
+        guard let liveVectorizer else { return nil }
+        let live: VectorizerIdentity
+        do { live = try await liveVectorizer() } catch {
+            return Report(ready: false, status: "vectorizer_unavailable",
+                          reason: "queries need the vectorizer, which cannot be identified: \(error)")
+        }
+        guard let mismatch = VectorizerIdentity.mismatch(stored: stored, live: live) else { return nil }
+        return Report(ready: false, status: "vectorizer_mismatch", reason: mismatch)
     }
 }

@@ -1,12 +1,14 @@
+import ESCOClients
 public import ESCOConfig
-import ESCOIngestion
+public import ESCOIngestion
 import ESCOSearch
 public import Logging
 
 extension SearchServer {
     /// The server over the real Weaviate and vectorizer of `config`. The mounted dataset's fingerprint is
     /// computed once here (reading every file of `data.path`); when the dataset is not mounted, readiness
-    /// checks the ingestion status only, and says so.
+    /// checks the ingestion status only, and says so. Readiness also compares the live vectorizer's identity
+    /// with the one stored at ingestion.
     public static func live(config: ESCOConfiguration, logger: Logger) -> SearchServer {
         let clients = ServiceClients(config: config, logger: logger)
         let store = clients.store
@@ -21,7 +23,19 @@ extension SearchServer {
             logger.warning("dataset not readable; readiness checks the ingestion status only",
                            metadata: ["data": "\(config.data.path)", "error": "\(error)"])
         }
-        let readiness = Readiness(expectedFingerprint: expected, fingerprintNote: note) { try await store.read() }
+        let readiness = Self.readiness(clients: clients, expectedFingerprint: expected, fingerprintNote: note)
         return SearchServer(engine: SearchEngine(backend: backend), readiness: readiness, logger: logger)
+    }
+
+    /// `/readyz` over the stored state and the live vectorizer of `clients`.
+    public static func readiness(
+        clients: ServiceClients, expectedFingerprint: String?, fingerprintNote: String? = nil, cacheSeconds: Double = 2
+    ) -> Readiness {
+        let store = clients.store
+        let vectorizer = clients.vectorizerClient
+        return Readiness(
+            expectedFingerprint: expectedFingerprint, fingerprintNote: fingerprintNote, cacheSeconds: cacheSeconds,
+            liveVectorizer: { try await vectorizer.identity(refresh: true) }
+        ) { try await store.read() }
     }
 }

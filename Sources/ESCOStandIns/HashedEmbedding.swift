@@ -35,4 +35,22 @@ public enum HashedEmbedding {
         let bucket = Int((h >> 1) % UInt64(v.count))
         v[bucket] += (h & 1) == 0 ? weight : -weight
     }
+
+    /// The sentences 1.9.7 vectorises one by one when `T2V_TRANSFORMERS_DIRECT_TOKENIZE` is off: whitespace
+    /// collapsed (`" ".join(text.split())`), then split after `.`, `!` or `?` followed by a space (nltk's
+    /// punkt is subtler; the stand-in only needs "several sentences" and "none" to behave alike).
+    public static func sentences(_ text: String) -> [String] {
+        let words = text.split(whereSeparator: \.isWhitespace)
+        var out: [String] = []
+        var current: [Substring] = []
+        for w in words {
+            current.append(w)
+            if let last = w.last, ".!?".contains(last) {
+                out.append(current.joined(separator: " "))
+                current = []
+            }
+        }
+        if !current.isEmpty { out.append(current.joined(separator: " ")) }
+        return out
+    }
 }

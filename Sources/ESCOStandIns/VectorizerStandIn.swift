@@ -3,8 +3,10 @@ public import Foundation
 import Logging
 import Synchronization
 
-/// An HTTP server speaking the text2vec-transformers API with `HashedEmbedding` vectors and a
-/// modelled cost: each text holds one of `workers` slots for `costMs`, later requests wait.
+/// An HTTP server speaking the text2vec-transformers 1.9.7 API (app.py, vectorizer.py, meta.py at that tag)
+/// with `HashedEmbedding` vectors and a modelled cost: each text holds one of `workers` slots for `costMs`,
+/// later requests wait. Requests are validated as 1.9.7 validates them (`VectorizerRequest`); see the
+/// vectorizer section of docs/weaviate-compat.md for each behaviour and the test that pins it.
 public final class VectorizerStandIn: Sendable {
     public struct Options: Sendable {
         public var host: String
@@ -13,25 +15,37 @@ public final class VectorizerStandIn: Sendable {
         public var costMs: Int
         /// Concurrency limit of the modelled model server.
         public var workers: Int
-        /// Accept `{"texts":[...]}` (newer servers); when false such a body gets 422.
-        public var batch: Bool
+        /// Accept `{"texts":[...]}`. No t2v-transformers release does (1.9.7 answers 422: `text` missing),
+        /// so this is off unless asked for (`--accept-batches`).
+        public var acceptBatches: Bool
         public var dimensions: Int
         /// A batch of n texts costs n × costMs / batchSpeedup (about 1.6× on CPU).
         public var batchSpeedup: Double
+        /// `T2V_TRANSFORMERS_DIRECT_TOKENIZE`: encode the text whole. Off (the 1.9.7 default), a text is split
+        /// into sentences whose vectors are averaged, and a text with no sentence (empty or blank) fails
+        /// with 500, as 1.9.7's `HuggingFaceVectorizer.vectorize` does.
+        public var directTokenize: Bool
+        /// `model_type` in `/meta` (the stand-in's "model"; change it to model a swapped model).
+        public var modelType: String
 
         public init(
-            host: String = "127.0.0.1", port: Int = 0, costMs: Int = 0, workers: Int = 2, batch: Bool = true,
-            dimensions: Int = HashedEmbedding.defaultDimensions, batchSpeedup: Double = 1.6
+            host: String = "127.0.0.1", port: Int = 0, costMs: Int = 0, workers: Int = 2, acceptBatches: Bool = false,
+            dimensions: Int = HashedEmbedding.defaultDimensions, batchSpeedup: Double = 1.6,
+            directTokenize: Bool = false, modelType: String = VectorizerStandIn.defaultModelType
         ) {
             self.host = host
             self.port = port
             self.costMs = costMs
             self.workers = max(1, workers)
-            self.batch = batch
+            self.acceptBatches = acceptBatches
             self.dimensions = dimensions
             self.batchSpeedup = batchSpeedup
+            self.directTokenize = directTokenize
+            self.modelType = modelType
         }
     }
+
+    public static let defaultModelType = "esco-standin-hashed-ngrams"
 
     struct Counters {
         var requests = 0
@@ -62,11 +76,13 @@ public final class VectorizerStandIn: Sendable {
 
     public func stop() { server.withLock { $0 }?.stop() }
 
-    /// Runs `texts` through one slot, sleeping for the modelled cost.
-    private func occupySlot(texts: Int, batched: Bool) {
+    /// Runs `work` (the embedding) in one of the `workers` slots, then sleeps for what remains of the modelled
+    /// cost: like a model server's worker, a slot is busy for the whole inference, so the busy time counts
+    /// the stand-in's own computation too (on a loaded machine it can exceed the modelled cost).
+    private func inSlot<T>(texts: Int, batched: Bool, _ work: () -> T) -> T {
         guard options.costMs > 0 else {
             counters.withLock { $0.texts += texts }
-            return
+            return work()
         }
         slots.wait()
         counters.withLock { c in
@@ -75,7 +91,9 @@ public final class VectorizerStandIn: Sendable {
         }
         let ms = Double(options.costMs * texts) / (batched ? options.batchSpeedup : 1)
         let t0 = Date()
-        usleep(UInt32(ms * 1000))
+        let result = work()
+        let remaining = ms - Date().timeIntervalSince(t0) * 1000
+        if remaining > 0 { usleep(UInt32(remaining * 1000)) }
         let spent = Date().timeIntervalSince(t0) * 1000
         counters.withLock { c in
             c.inFlight -= 1
@@ -83,21 +101,17 @@ public final class VectorizerStandIn: Sendable {
             c.busyMs += spent
         }
         slots.signal()
+        return result
     }
 
     func handle(_ req: HTTPRequest) -> HTTPResponse? {
-        switch (req.method, req.path) {
-        case ("GET", "/.well-known/ready"), ("GET", "/.well-known/live"): return .empty(204)
-        case ("GET", "/meta"):
-            return .json(
-                200,
-                [
-                    "model": [
-                        "_name_or_path": .string("esco-standin/hashed-ngrams-\(options.dimensions)"), "model_type": "standin",
-                        "dims": .number(Double(options.dimensions)),
-                    ]
-                ])
-        case ("GET", "/_standin/stats"):
+        switch req.path {
+        case "/.well-known/ready", "/.well-known/live":
+            // app.py: `response_class=Response` with status 204 and no body.
+            return req.method == "GET" ? .empty(204) : methodNotAllowed("GET")
+        case "/meta":
+            return req.method == "GET" ? .json(200, ["model": meta]) : methodNotAllowed("GET")
+        case "/_standin/stats":
             let c = counters.withLock { $0 }
             return .json(
                 200,
@@ -106,7 +120,8 @@ public final class VectorizerStandIn: Sendable {
                     "uptimeMs": .number(Date().timeIntervalSince(startedAt) * 1000),
                     "workers": .number(Double(options.workers)), "maxInFlight": .number(Double(c.maxInFlight)),
                 ])
-        case ("POST", "/vectors"), ("POST", "/vectors/"):
+        case "/vectors", "/vectors/":
+            guard req.method == "POST" else { return methodNotAllowed("POST") }
             counters.withLock { $0.requests += 1 }
             return vectors(req)
         default:
@@ -114,33 +129,73 @@ public final class VectorizerStandIn: Sendable {
         }
     }
 
+    /// What 1.9.7's `Meta.get()` serves for a model without a `model_name` file (the HuggingFace path of
+    /// the stock all-MiniLM-L6-v2 image): `{"model": AutoConfig(...).to_dict()}`, whose `_name_or_path`
+    /// is the directory `./models/model`, not a model name. Only the keys the product reads are modelled.
+    var meta: JSONValue {
+        [
+            "_name_or_path": "./models/model", "architectures": ["HashedNgramEmbedding"],
+            "model_type": .string(options.modelType), "hidden_size": .number(Double(options.dimensions)),
+            "max_position_embeddings": 512, "transformers_version": "4.44.2",
+        ]
+    }
+
+    private func methodNotAllowed(_ allow: String) -> HTTPResponse {
+        var r = HTTPResponse.json(405, ["detail": "Method Not Allowed"])
+        r.headers.append(("allow", allow))
+        return r
+    }
+
     private func vectors(_ req: HTTPRequest) -> HTTPResponse {
-        guard let body = try? JSONCodec.parse(req.body) else {
-            return .json(422, ["detail": [["loc": ["body"], "msg": "invalid JSON", "type": "value_error.jsondecode"]]])
-        }
-        if let text = body["text"]?.stringValue {
-            occupySlot(texts: 1, batched: false)
+        switch VectorizerRequest.parse(body: req.body, contentType: req.header("content-type"),
+                                       acceptBatches: options.acceptBatches) {
+        case .invalid(let detail):
+            return .json(422, ["detail": .array(detail)])
+        case .single(let text, let pooling):
+            // vectorizer.py's HFModel.pool_embedding: anything but masked_mean/cls (or unset) raises, and
+            // app.py answers 500 {"error": str(e)}.
+            if let pooling, !pooling.isEmpty, pooling != "masked_mean", pooling != "cls" {
+                return .json(500, ["error": .string("invalid pooling method '\(pooling)'")])
+            }
+            guard let vector = inSlot(texts: 1, batched: false, { embed(text) }) else {
+                // sent_tokenize finds no sentence, the sum stays the int 0, and `0.detach()` raises.
+                return .json(500, ["error": "'int' object has no attribute 'detach'"])
+            }
             var out = Array("{\"dim\":\(options.dimensions),\"text\":".utf8)
             JSONCodec.writeString(text, into: &out)
             out += Array(",\"vector\":".utf8)
-            JSONCodec.writeFloats(HashedEmbedding.embed(text, dimensions: options.dimensions), into: &out)
+            JSONCodec.writeFloats(vector, into: &out)
             out.append(UInt8(ascii: "}"))
             return .jsonBytes(200, out)
-        }
-        if options.batch, let texts = body["texts"]?.arrayValue?.compactMap(\.stringValue) {
-            occupySlot(texts: texts.count, batched: true)
+        case .batch(let texts):
+            let vectors = inSlot(texts: texts.count, batched: true, { texts.map(embed) })
+            guard vectors.allSatisfy({ $0 != nil }) else {
+                return .json(500, ["error": "'int' object has no attribute 'detach'"])
+            }
             var out = Array("{\"dims\":\(options.dimensions),\"texts\":".utf8)
             JSONCodec.write(.array(texts.map { .string($0) }), into: &out)
             out += Array(",\"vectors\":[".utf8)
-            for (n, t) in texts.enumerated() {
+            for (n, v) in vectors.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
-                JSONCodec.writeFloats(HashedEmbedding.embed(t, dimensions: options.dimensions), into: &out)
+                JSONCodec.writeFloats(v!, into: &out)
             }
             out += Array("]}".utf8)
             return .jsonBytes(200, out)
         }
-        // What FastAPI/pydantic answers when the required `text` field is missing.
-        return .json(422, ["detail": [["loc": ["body", "text"], "msg": "field required", "type": "value_error.missing"]]])
+    }
+
+    /// The text's vector in the configured tokenize mode; nil where 1.9.7 fails (no sentence to encode).
+    func embed(_ text: String) -> [Float]? {
+        if options.directTokenize { return HashedEmbedding.embed(text, dimensions: options.dimensions) }
+        let sentences = HashedEmbedding.sentences(text)
+        if sentences.isEmpty { return nil }
+        if sentences.count == 1 { return HashedEmbedding.embed(sentences[0], dimensions: options.dimensions) }
+        // The mean of the sentence vectors, not re-normalised (1.9.7 divides the sum by the count).
+        var sum = [Float](repeating: 0, count: options.dimensions)
+        for s in sentences {
+            for (i, x) in HashedEmbedding.embed(s, dimensions: options.dimensions).enumerated() { sum[i] += x }
+        }
+        return sum.map { $0 / Float(sentences.count) }
     }
 }
 

@@ -87,6 +87,12 @@ struct StoredStateVerifier: Verifying {
         guard let state = try await clients.store.read() else {
             return VerificationReport(checks: [.init(name: "status", ok: false, detail: "no ingestion state in Weaviate at \(clients.config.weaviate.url): run `esco-supervise run` or `esco ingest`")])
         }
-        return try await Verifier(weaviate: clients.gateway, state: state, mountedFingerprint: mounted).verify(state: state)
+        let live: Verifier.LiveVectorizer
+        do { live = .identified(try await clients.vectorizerClient.identity(refresh: true)) } catch {
+            live = .unavailable("\(error)")
+        }
+        let verifier = Verifier(
+            weaviate: clients.gateway, state: state, mountedFingerprint: mounted, liveVectorizer: live)
+        return try await verifier.verify(state: state)
     }
 }

@@ -41,11 +41,13 @@ public enum RawHTTP {
         var tv = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
-        for (k, v) in headers { head += "\(k): \(v)\r\n" }
+        // A caller's Content-Type replaces the JSON default; an empty one sends none.
+        let ownType = headers.keys.contains { $0.lowercased() == "content-type" }
+        for (k, v) in headers where !(k.lowercased() == "content-type" && v.isEmpty) { head += "\(k): \(v)\r\n" }
         let payload = body ?? Data()
         if body != nil || ["POST", "PUT", "PATCH"].contains(method) {
             if chunked { head += "Transfer-Encoding: chunked\r\n" } else { head += "Content-Length: \(payload.count)\r\n" }
-            if body != nil { head += "Content-Type: application/json\r\n" }
+            if body != nil && !ownType { head += "Content-Type: application/json\r\n" }
         }
         if expectContinue { head += "Expect: 100-continue\r\n" }
         head += "\r\n"

@@ -82,14 +82,26 @@ struct VectorizerCommand: AsyncParsableCommand {
     @Option var port = 8081
     @Option(name: .customLong("cost-ms"), help: "Model time per text.") var costMs = 0
     @Option(help: "Concurrency limit of the modelled model server.") var workers = 2
-    @Flag(name: .customLong("no-batch"), help: "Reject {\"texts\": [...]} like the released containers.")
-    var noBatch = false
+    @Flag(name: .customLong("accept-batches"),
+          help: "Also accept {\"texts\": [...]} (no t2v-transformers release does; 1.9.7 answers 422).")
+    var acceptBatches = false
+    @Flag(name: .customLong("direct-tokenize"),
+          help: "Encode each text whole, as T2V_TRANSFORMERS_DIRECT_TOKENIZE=true (also read from that variable).")
+    var directTokenize = false
+    @Option(name: .customLong("model-type"), help: "model_type reported by GET /meta (to model a model swap).")
+    var modelType = VectorizerStandIn.defaultModelType
+    @Option(help: "Vector dimensions (hidden_size in GET /meta).") var dimensions = HashedEmbedding.defaultDimensions
 
     func run() async throws {
+        // app.py: "true" or "1" turns it on; anything else leaves sentence splitting.
+        let env = ProcessInfo.processInfo.environment["T2V_TRANSFORMERS_DIRECT_TOKENIZE"]
         let server: VectorizerStandIn
         do {
             server = try VectorizerStandIn(
-                options: .init(host: host, port: port, costMs: costMs, workers: workers, batch: !noBatch))
+                options: .init(
+                    host: host, port: port, costMs: costMs, workers: workers, acceptBatches: acceptBatches,
+                    dimensions: dimensions, directTokenize: directTokenize || env == "true" || env == "1",
+                    modelType: modelType))
         } catch {
             FileHandle.standardError.write(Data("esco-standin: cannot start the vectorizer stand-in: \(error)\n".utf8))
             throw ExitCode(78)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ESCOClients
 import ESCOConfig
 import ESCOCore
 import ESCODataset
@@ -13,7 +14,8 @@ struct StatusCommand: AsyncParsableCommand {
         abstract: "Show the ingestion state stored in Weaviate.",
         discussion: """
             Exit codes: 0 completed for the mounted dataset, 1 in progress (live lease) or Weaviate unreachable \
-            (try later), 2 anything else (not started, failed, stale, outdated), 78 configuration error.
+            (try later), 2 anything else (not started, failed, stale, outdated, or completed by another vectorizer \
+            model than the live one), 78 configuration error.
             """)
 
     @OptionGroup var options: ConfigOptions
@@ -36,6 +38,11 @@ struct StatusCommand: AsyncParsableCommand {
         var fingerprint: String
         var fingerprintMatches: Bool?
         var mountedDataError: String?
+        /// The vectorizer that made the stored vectors, the live one, and the mismatch (nil: they agree).
+        var vectorizerStored: String?
+        var vectorizerLive: String?
+        var vectorizerMismatch: String?
+        var vectorizerError: String?
         var counts: [String: Int]
         var completedSteps: [String]
         var error: String
@@ -62,6 +69,12 @@ struct StatusCommand: AsyncParsableCommand {
         let now = RFC3339.nowMs()
         let s = state ?? IngestionState()
         let derived = state == nil ? .notStarted : s.derivedStatus(nowMs: now, mountedFingerprint: mounted)
+        var live: VectorizerIdentity?
+        var liveError: String?
+        if state != nil {
+            do { live = try await clients.vectorizerClient.identity(refresh: true) } catch { liveError = "\(error)" }
+        }
+        let mismatch = live.flatMap { VectorizerIdentity.mismatch(stored: s.vectorizer, live: $0) }
         let report = Report(
             status: derived.rawValue, storedStatus: s.status.rawValue,
             step: s.step.isEmpty ? "" : "\(s.stepIndex)/\(s.stepCount) \(s.step)",
@@ -70,6 +83,8 @@ struct StatusCommand: AsyncParsableCommand {
             heartbeatAgeSeconds: s.heartbeatAtMs > 0 ? Double(now - s.heartbeatAtMs) / 1000 : nil,
             leaseExpiresAt: ts(s.leaseExpiresAtMs), startedAt: ts(s.startedAtMs), endedAt: ts(s.endedAtMs),
             fingerprint: s.fingerprint, fingerprintMatches: mounted.map { $0 == s.fingerprint }, mountedDataError: mountedError,
+            vectorizerStored: s.vectorizer?.description, vectorizerLive: live?.description,
+            vectorizerMismatch: mismatch, vectorizerError: liveError,
             counts: s.counts, completedSteps: s.completedSteps, error: s.error,
             history: history.map { "gen \($0.state.generation) #\($0.sequence) \(ts($0.state.heartbeatAtMs)) \($0.state.holder): \($0.event)" })
         if json {
@@ -80,6 +95,8 @@ struct StatusCommand: AsyncParsableCommand {
             print(human(report))
         }
         if derived.exitCode != .ready { throw ExitCode(derived.exitCode.rawValue) }
+        // Completed, but by another model than the one serving queries: the data is not usable as it is.
+        if mismatch != nil { throw ExitCode(ESCOExit.needsIngestionOrFailed.rawValue) }
     }
 
     func ts(_ ms: Int64) -> String { ms > 0 ? RFC3339.format(ms) : "" }
@@ -95,6 +112,14 @@ struct StatusCommand: AsyncParsableCommand {
         case (false?, _): lines.append("fingerprint:  DIFFERS from the mounted dataset (re-ingestion needed)")
         case (nil, let e?): lines.append("fingerprint:  mounted dataset unreadable: \(e)")
         default: break
+        }
+        if let m = r.vectorizerMismatch {
+            lines.append("vectorizer:   MISMATCH: \(m)")
+        } else if let live = r.vectorizerLive {
+            lines.append("vectorizer:   \(live) (made the stored vectors)")
+        } else if let e = r.vectorizerError {
+            lines.append(
+                "vectorizer:   stored \(r.vectorizerStored ?? "unrecorded"); live vectorizer not reachable: \(e)")
         }
         if !r.counts.isEmpty { lines.append("counts:       " + r.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
         if !r.error.isEmpty { lines.append("last error:   \(r.error)") }

@@ -56,7 +56,9 @@ struct ConfigTests {
         #expect(c.ingest == ESCOConfiguration.Ingest())
         #expect(c.supervisor.graceSeconds == 8)
         #expect(c.vectorizer.maxInFlight == 8)
-        #expect(c.vectorizer.batchTexts == .auto)
+        #expect(c.vectorizer.batchTexts == .never, "1.9.7 has no batch form: one text per request by default")
+        #expect(c.vectorizer.model == "sentence-transformers/all-MiniLM-L6-v2")
+        #expect(c.vectorizer.directTokenize)
         #expect(c.data.path == "/opt/esco-stack/data/esco")
         #expect(c.weaviate.schemaDirectory == "/opt/esco-stack/resources/schemas")
     }
@@ -148,5 +150,25 @@ struct ConfigTests {
         #expect(c.vectorizer.batchTexts == .never)
         let d = try parse("profiles:\n  default:\n    vectorizer:\n      batchTexts: auto\n")
         #expect(d.vectorizer.batchTexts == .auto)
+    }
+
+    @Test func vectorizerModelAndTokenizeMode() throws {
+        let c = try parse("profiles:\n  default:\n    vectorizer:\n      model: org/m\n      directTokenize: false\n")
+        #expect(c.vectorizer.model == "org/m" && !c.vectorizer.directTokenize)
+        for bad in ["      model: \"  \"\n", "      directTokenize: sometimes\n"] {
+            #expect(throws: ConfigError.self, "\(bad)") { try parse("profiles:\n  default:\n    vectorizer:\n" + bad) }
+        }
+    }
+
+    /// The shipped default profile says what docker-compose.yml's t2v-transformers runs: its model (image
+    /// tag) and T2V_TRANSFORMERS_DIRECT_TOKENIZE. Both are part of the data's fingerprint.
+    @Test func shippedVectorizerSettingsMatchDockerCompose() throws {
+        let compose = try String(
+            contentsOf: URL(fileURLWithPath: Self.repoConfig).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("docker-compose.yml"), encoding: .utf8)
+        let d = try ESCOConfiguration.load(file: Self.repoConfig, profile: "default", environment: [:])
+        let modelTag = d.vectorizer.model.replacingOccurrences(of: "/", with: "-")
+        #expect(compose.contains("transformers-inference:\(modelTag)-1.9.7"), "image tag names \(d.vectorizer.model)")
+        #expect(compose.contains("T2V_TRANSFORMERS_DIRECT_TOKENIZE: \"\(d.vectorizer.directTokenize)\""))
     }
 }

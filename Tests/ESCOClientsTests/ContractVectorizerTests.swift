@@ -3,6 +3,7 @@ import ESCOConfig
 import ESCOCore
 import ESCOStandIns
 import Foundation
+import Logging
 import Testing
 import TestSupport
 
@@ -13,8 +14,8 @@ extension ContractTests {
             #expect(await vectorizer.isReady())
             let meta = try await vectorizer.meta()
             #expect(meta["model"] != nil, "GET \(url)/meta names the model: \(meta)")
-            let identity = try await vectorizer.modelIdentity()
-            #expect(!identity.hasPrefix("unknown-model"), "\(identity)")
+            let identity = try await vectorizer.identity()
+            #expect(identity.modelType != nil && identity.dimensions == 384, "\(identity)")
 
             let texts = ["software developer", "Softwareentwickler", "a \"quoted\" label\nwith a newline"]
             let vectors = try await vectorizer.vectorize(texts)
@@ -41,7 +42,7 @@ extension ContractTests {
     @Test(.enabled(if: ContractEnvironment.vectorizerIsStandIn, "counts requests on the stand-in"))
     func batchProbeFallsBackToSingleTextsWhenTheServerRejectsTexts() async throws {
         let texts = (0..<5).map { "probe text \($0)" }
-        try await withContractVectorizer(.init(batch: false)) { vectorizer, url in
+        try await withContractVectorizer(.init(acceptBatches: false), batchTexts: .auto) { vectorizer, url in
             #expect(try await vectorizer.vectorize(texts) == texts.map { HashedEmbedding.embed($0) })
             let stats = try #require(try await contractRaw("GET", url + "/_standin/stats").json)
             #expect(stats["requests"]?.intValue == 1 + texts.count, "one rejected probe, then one request per text: \(stats)")
@@ -50,7 +51,7 @@ extension ContractTests {
             _ = try await vectorizer.vectorize(["one more"])
             #expect(try await contractRaw("GET", url + "/_standin/stats").json?["requests"]?.intValue == texts.count + 2)
         }
-        try await withContractVectorizer(.init(batch: true)) { vectorizer, url in
+        try await withContractVectorizer(.init(acceptBatches: true), batchTexts: .auto) { vectorizer, url in
             _ = try await vectorizer.vectorize(texts)
             let stats = try #require(try await contractRaw("GET", url + "/_standin/stats").json)
             #expect(stats["requests"]?.intValue == 1, "a server with {\"texts\"} gets one request for 5 texts")
@@ -67,17 +68,55 @@ extension ContractTests {
                 let cache = try VectorCache(directory: dir.appendingPathComponent("cache").path)
                 let caching = CachingVectorizer(client: vectorizer, cache: cache)
                 let first = try await caching.vectorize(["alpha", "beta", "alpha", "gamma"])
-                #expect(try await texts() == 3, "each distinct text once")
+                // One identity probe (vector size), then each distinct text once.
+                #expect(try await texts() == 1 + 3, "each distinct text once")
                 #expect(first[0] == first[2] && first[0] == HashedEmbedding.embed("alpha"))
 
                 let second = try await caching.vectorize(["beta", "delta", "alpha", "delta"])
-                #expect(try await texts() == 4, "only the miss 'delta' was sent")
+                #expect(try await texts() == 1 + 4, "only the miss 'delta' was sent")
                 #expect(second == ["beta", "delta", "alpha", "delta"].map { HashedEmbedding.embed($0) })
 
                 // A new process (a new cache over the same directory) sends nothing for known texts.
                 let reopened = CachingVectorizer(client: vectorizer, cache: try VectorCache(directory: cache.directory))
                 #expect(try await reopened.vectorize(["gamma", "alpha"]) == [first[3], first[0]])
-                #expect(try await texts() == 4)
+                #expect(try await texts() == 1 + 4, "the same client: no second probe")
+            }
+        }
+    }
+
+    /// Issue 10 item 3: the cache key carries the configured model and tokenize mode and the served model's
+    /// `/meta`, so none of them can change without the old vectors being left unread.
+    @Test(.enabled(if: ContractEnvironment.vectorizerIsStandIn, "counts texts on the stand-in"))
+    func vectorCacheNeverServesVectorsOfAnotherModelOrTokenizeMode() async throws {
+        try await withTemporaryDirectory { dir in
+            let cacheDir = dir.appendingPathComponent("cache").path
+            func caching(_ url: String, model: String, direct: Bool) throws -> CachingVectorizer {
+                CachingVectorizer(
+                    client: VectorizerClient(
+                        configuration: .init(url: url, retries: 0, model: model, directTokenize: direct),
+                        logger: Logger(label: "contract")),
+                    cache: try VectorCache(directory: cacheDir))
+            }
+            func sent(_ url: String) async throws -> Int {
+                // Texts vectorised, less the one identity probe each client sends.
+                try #require(try await contractRaw("GET", url + "/_standin/stats").json?["texts"]?.intValue)
+            }
+            let text = "Manage kitchen staff. Plan weekly shifts."
+            try await withVectorizerStandIn(.init(directTokenize: true)) { url in
+                let a = try caching(url, model: "org/model-a", direct: true)
+                let first = try await a.vectorize([text])
+                #expect(try await sent(url) == 2, "probe + the text")
+                #expect(try await caching(url, model: "org/model-a", direct: true).vectorize([text]) == first)
+                #expect(try await sent(url) == 3, "a new client probes once and reads the text from the cache")
+                _ = try await caching(url, model: "org/model-b", direct: true).vectorize([text])
+                #expect(try await sent(url) == 5, "another model: the text is vectorised again")
+                _ = try await caching(url, model: "org/model-a", direct: false).vectorize([text])
+                #expect(try await sent(url) == 7, "another tokenize mode: the text is vectorised again")
+            }
+            // Same configuration, but the server now serves another model (another /meta).
+            try await withVectorizerStandIn(.init(directTokenize: true, modelType: "swapped")) { url in
+                _ = try await caching(url, model: "org/model-a", direct: true).vectorize([text])
+                #expect(try await sent(url) == 2, "a changed /meta: the text is vectorised again")
             }
         }
     }

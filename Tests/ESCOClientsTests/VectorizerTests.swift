@@ -1,5 +1,6 @@
 import ESCOClients
 import ESCOConfig
+import ESCOCore
 import Foundation
 import Logging
 import Testing
@@ -10,7 +11,8 @@ func fakeVector(_ text: String) -> [Double] { [Double(text.count), Double(text.u
 
 func vectorizerReply(_ req: CannedHTTPServer.Request, batch: Bool, delay: Double = 0) -> CannedHTTPServer.Reply {
     if req.method == "GET" && req.path == "/meta" {
-        return .respond(status: 200, body: #"{"model":{"_name_or_path":"sentence-transformers/all-MiniLM-L6-v2","dim":2}}"#)
+        // 1.9.7's HuggingFace path: the AutoConfig dict, whose _name_or_path is the model directory.
+        return .respond(status: 200, body: #"{"model":{"_name_or_path":"./models/model","model_type":"bert","hidden_size":384}}"#)
     }
     if req.method == "GET" { return .respond(status: 204) }
     let json = req.bodyJSON as? [String: Any] ?? [:]
@@ -83,14 +85,68 @@ struct VectorizerTests {
 
     @Test func readinessMetaAndIdentity() async throws {
         try await withCannedServer({ vectorizerReply($0, batch: false) }) { server in
-            let client = makeVectorizer(server.url)
+            let client = VectorizerClient(
+                configuration: .init(url: server.url, retries: 0, model: "org/some-model", directTokenize: false),
+                logger: Logger(label: "test"))
             #expect(await client.isReady())
-            let id = try await client.modelIdentity()
-            #expect(id.hasPrefix("sentence-transformers/all-MiniLM-L6-v2/"))
-            #expect(id.count == "sentence-transformers/all-MiniLM-L6-v2/".count + 16)
-            let again = try await client.modelIdentity()
-            #expect(again == id)
+            let id = try await client.identity()
+            // The name and tokenize mode come from the configuration (/meta shows neither), the rest from the server.
+            #expect(id == VectorizerIdentity(
+                model: "org/some-model", directTokenize: false, modelType: "bert", hiddenSize: 384, dimensions: 2))
+            #expect(id.description.contains("org/some-model") && id.description.contains("model_type bert"))
+            #expect(try await client.identity() == id)
+            let key = try await client.cacheKey()
+            #expect(key.hasPrefix("model=org/some-model;tokenize=sentences;meta="), "\(key)")
+            // Read once per client; a refresh asks again.
             #expect(server.requests.filter { $0.path == "/meta" }.count == 1)
+            _ = try await client.identity(refresh: true)
+            #expect(server.requests.filter { $0.path == "/meta" }.count == 2)
+        }
+    }
+
+    @Test func defaultPathIsOneTextPerRequestWithEightInFlight() async throws {
+        let texts = (0..<40).map { "text \($0)" }
+        try await withCannedServer({ vectorizerReply($0, batch: true, delay: 0.05) }) { server in
+            // The configuration's defaults, as a fresh config file gives them.
+            let client = VectorizerClient(configuration: .init(url: server.url), logger: Logger(label: "test"))
+            let vectors = try await client.vectorize(texts)
+            #expect(vectors == texts.map { fakeVector($0).map(Float.init) })
+            let bodies = server.requests.compactMap { $0.bodyJSON as? [String: Any] }
+            #expect(bodies.count == texts.count, "one request per text, no {\"texts\"} probe")
+            #expect(bodies.allSatisfy { $0["text"] is String && $0["texts"] == nil })
+            #expect(server.maxConcurrent <= 8)
+            #expect(server.maxConcurrent >= 4, "requests overlap (8 in flight): \(server.maxConcurrent)")
+        }
+    }
+
+    @Test func errorBodiesOfTheServerAreShownBounded() async throws {
+        let replies: [(Int, String, String)] = [
+            (500, #"{"error":"'int' object has no attribute 'detach'"}"#, "'int' object has no attribute 'detach'"),
+            (422, #"{"detail":[{"type":"missing","loc":["body","text"],"msg":"Field required","input":{}}]}"#,
+             "body.text: Field required (missing)"),
+            (405, #"{"detail":"Method Not Allowed"}"#, "Method Not Allowed"),
+            (502, "<html>bad gateway</html>", "<html>bad gateway</html>"),
+        ]
+        for (status, body, shown) in replies {
+            try await withCannedServer({ _ in .respond(status: status, body: body) }) { server in
+                do {
+                    _ = try await makeVectorizer(server.url, batchTexts: .never, retries: 0).vectorize(["a"])
+                    Issue.record("expected HTTP \(status) to fail")
+                } catch let e as VectorizerError {
+                    #expect(e.status == status)
+                    #expect(e.description.contains(shown), "\(e)")
+                }
+            }
+        }
+        let long = #"{"error":""# + String(repeating: "x", count: 5_000) + #""}"#
+        try await withCannedServer({ _ in .respond(status: 500, body: long) }) { server in
+            do {
+                _ = try await makeVectorizer(server.url, batchTexts: .never, retries: 0).vectorize(["a"])
+                Issue.record("expected a failure")
+            } catch let e as VectorizerError {
+                #expect(e.description.contains(String(repeating: "x", count: 300) + "…"))
+                #expect(e.description.count < 600, "bounded: \(e.description.count) characters")
+            }
         }
     }
 
@@ -102,11 +158,12 @@ struct VectorizerTests {
                                             cache: try VectorCache(directory: dir))
             let first = try await caching.vectorize(["a", "bb", "a"])
             #expect(first == ["a", "bb", "a"].map { fakeVector($0).map(Float.init) })
+            // One identity probe (the cache key needs the vector size and /meta), then one per distinct text.
             let posts1 = server.requests.filter { $0.method == "POST" }.count
-            #expect(posts1 == 2)
+            #expect(posts1 == 1 + 2)
             let second = try await caching.vectorize(["bb", "ccc", "a"])
             #expect(second == ["bb", "ccc", "a"].map { fakeVector($0).map(Float.init) })
-            #expect(server.requests.filter { $0.method == "POST" }.count == 3)
+            #expect(server.requests.filter { $0.method == "POST" }.count == 1 + 3)
             // A fresh process (new cache instance) sees everything already vectorised.
             let reopened = try VectorCache(directory: dir)
             #expect(reopened.count == 3)

@@ -42,6 +42,9 @@ actor CancellableMetadata: MetadataBackend {
 
 /// Vectors after a short pause that honours cancellation.
 struct SlowVectorizer: TextVectorizing {
+    func identity() async throws -> VectorizerIdentity {
+        VectorizerIdentity(model: "test/slow", directTokenize: true, modelType: "slow", hiddenSize: 4, dimensions: 4)
+    }
     func vectorize(_ batch: [String]) async throws -> [[Float]] {
         try await Task.sleep(for: .milliseconds(5))
         return batch.map { _ in [1, 0, 0, 0] }

@@ -65,6 +65,12 @@ actor InMemoryWeaviate: WeaviateWriting {
 /// Deterministic 8-dimensional vectors; counts how many texts it was asked for.
 actor CountingVectorizer: TextVectorizing {
     var texts = 0
+    /// What it claims to be; tests change it to model a swapped model.
+    var served = VectorizerIdentity(
+        model: "test/counting", directTokenize: true, modelType: "counting", hiddenSize: 8,
+        dimensions: 8)
+    func identity() async throws -> VectorizerIdentity { served }
+    func serve(_ identity: VectorizerIdentity) { served = identity }
     func vectorize(_ batch: [String]) async throws -> [[Float]] {
         texts += batch.count
         return batch.map { t in

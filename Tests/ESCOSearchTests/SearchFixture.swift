@@ -77,10 +77,8 @@ final class StandInServices: Sendable {
     var engine: SearchEngine { SearchEngine(backend: backend) }
 
     func server(cacheSeconds: Double = 0) throws -> SearchServer {
-        let store = clients.store
-        let readiness = Readiness(
-            expectedFingerprint: try clients.mountedFingerprint(), cacheSeconds: cacheSeconds
-        ) { try await store.read() }
+        let readiness = SearchServer.readiness(
+            clients: clients, expectedFingerprint: try clients.mountedFingerprint(), cacheSeconds: cacheSeconds)
         return SearchServer(engine: engine, readiness: readiness, logger: Logger(label: "test"))
     }
 }

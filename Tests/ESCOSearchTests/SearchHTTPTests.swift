@@ -1,3 +1,4 @@
+import ESCOClients
 import ESCOCore
 import ESCOIngestion
 import ESCOSearch
@@ -33,6 +34,7 @@ import TestSupport
             // The state alone decides: completed for the mounted fingerprint, then failed, then another dataset.
             _ = try await empty.clients.gateway.ensureSchema()
             var state = IngestionState(status: .completed, fingerprint: try empty.clients.mountedFingerprint())
+            state.vectorizer = try await empty.clients.vectorizerClient.identity()
             try await empty.clients.store.writeCurrent(state, nowMs: RFC3339.nowMs())
             #expect(try await RawHTTP.requestOffPool(url, "GET", "/readyz").status == 200)
             state.status = .failed
@@ -54,6 +56,42 @@ import TestSupport
             let after = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
             #expect(after.status == 200, "\(after.text)")
             #expect(try await RawHTTP.requestOffPool(url, "GET", "/search?q=welder").status == 200)
+        }
+    }
+
+    /// Issue 10 item 3: data made by another model than the one serving queries is not ready, and the
+    /// reason names both.
+    @Test func readyzIs503NamingBothIdentitiesWhenTheVectorizerChangedModel() async throws {
+        let services = try StandInServices()
+        try await withSearchServer(try services.server(cacheSeconds: 0)) { url in
+            _ = try await services.clients.gateway.ensureSchema()
+            let live = try await services.clients.vectorizerClient.identity()
+            var stored = live
+            stored.modelType = "bert"
+            stored.hiddenSize = 768
+            stored.dimensions = 768
+            let state = IngestionState(
+                status: .completed, fingerprint: try services.clients.mountedFingerprint(), vectorizer: stored)
+            try await services.clients.store.writeCurrent(state, nowMs: RFC3339.nowMs())
+            let r = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
+            #expect(r.status == 503)
+            let body = try Self.json(r)
+            #expect(body["status"] as? String == "vectorizer_mismatch")
+            let reason = body["reason"] as? String ?? ""
+            #expect(reason.contains(stored.description), "\(reason)")
+            #expect(reason.contains(live.description), "\(reason)")
+            // Data routes refuse too: their vectors would not match the index.
+            #expect(try await RawHTTP.requestOffPool(url, "GET", "/search?q=welder").status == 503)
+
+            // Stopping the vectorizer: not ready either, since every query needs it.
+            var same = state
+            same.vectorizer = live
+            try await services.clients.store.writeCurrent(same, nowMs: RFC3339.nowMs())
+            #expect(try await RawHTTP.requestOffPool(url, "GET", "/readyz").status == 200)
+            services.vectorizer?.stop()
+            let down = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
+            #expect(down.status == 503)
+            #expect(try Self.json(down)["status"] as? String == "vectorizer_unavailable")
         }
     }
 
