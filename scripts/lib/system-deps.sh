@@ -28,3 +28,13 @@ esco_ensure_swift() {
     command -v swift >/dev/null || { [ -x /opt/swift/usr/bin/swift ] && export PATH=/opt/swift/usr/bin:$PATH; }
     command -v swift >/dev/null || { echo "swift 6.1 or later is required: https://www.swift.org/install/" >&2; exit 1; }
 }
+
+# schemathesis (PyPI), for the OpenAPI conformance test; pinned so a new release cannot change the verdict.
+ESCO_SCHEMATHESIS_VERSION=4.32.5
+esco_ensure_schemathesis() {
+    command -v st >/dev/null && st --version 2>/dev/null | grep -q "$ESCO_SCHEMATHESIS_VERSION" && return 0
+    echo "installing schemathesis $ESCO_SCHEMATHESIS_VERSION (pip)" >&2
+    # Debian's own python3 refuses user installs (PEP 668) unless told; a pyenv or venv python does not need it.
+    python3 -m pip install -q "schemathesis==$ESCO_SCHEMATHESIS_VERSION" >&2 2>/dev/null \
+        || python3 -m pip install -q --break-system-packages "schemathesis==$ESCO_SCHEMATHESIS_VERSION" >&2
+}
