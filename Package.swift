@@ -130,7 +130,8 @@ let package = Package(
         .testTarget(
             name: "ESCOSearchTests",
             dependencies: [
-                "ESCOSearch", "ESCOSearchServer", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion", "TestSupport",
+                "ESCOSearch", "ESCOSearchServer", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion",
+                "TestSupport",
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
@@ -151,7 +152,8 @@ let package = Package(
 // The libFuzzer harness only exists for `scripts/fuzz` (ESCO_FUZZ=1): it has no `main` of its own and needs
 // `-sanitize=fuzzer`, so an ordinary `swift build` must not try to link it.
 if Context.environment["ESCO_FUZZ"] == "1" {
-    package.targets.append(.executableTarget(name: "esco-fuzz", dependencies: ["ESCOFuzzTargets"], path: "Fuzz/esco-fuzz"))
+    package.targets.append(
+        .executableTarget(name: "esco-fuzz", dependencies: ["ESCOFuzzTargets"], path: "Fuzz/esco-fuzz"))
     package.products.append(.executable(name: "esco-fuzz", targets: ["esco-fuzz"]))
 }
 

@@ -1,4 +1,3 @@
-
 /// A fast byte-level JSON reader and writer for `JSONValue`.
 ///
 /// Batches carry tens of thousands of vector components per request; Foundation's `JSONDecoder`
@@ -28,7 +27,9 @@ public enum JSONCodec {
             p.skipWS()
             let v = try p.value(depth: 0)
             p.skipWS()
-            guard p.i == buf.count else { throw ParseError(offset: p.i, reason: "unexpected data after the JSON value") }
+            guard p.i == buf.count else {
+                throw ParseError(offset: p.i, reason: "unexpected data after the JSON value")
+            }
             return v
         }
     }

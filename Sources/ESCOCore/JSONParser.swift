@@ -52,7 +52,9 @@ struct JSONParser {
             let k = try string()
             guard o[k] == nil else { throw fail("duplicate object key \"\(k.prefix(60))\"", at: keyOffset) }
             skipWS()
-            guard i < b.count, b[i] == UInt8(ascii: ":") else { throw fail("unexpected \(describeByte(i)); expected ':'") }
+            guard i < b.count, b[i] == UInt8(ascii: ":") else {
+                throw fail("unexpected \(describeByte(i)); expected ':'")
+            }
             i += 1
             skipWS()
             o[k] = try value(depth: depth)
@@ -217,7 +219,9 @@ struct JSONParser {
             guard let u = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape", at: at) }
             out.append(contentsOf: UTF8.encode(u)!)
         default:
-            throw fail("invalid escape '\\\(describeByte(at + 1))'; allowed: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX", at: at)
+            throw fail(
+                "invalid escape '\\\(describeByte(at + 1))'; allowed: \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX", at: at
+            )
         }
     }
 

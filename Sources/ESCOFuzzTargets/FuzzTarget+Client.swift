@@ -11,8 +11,9 @@ extension FuzzTarget {
         let client = client(answering: data)
         let backend = WeaviateSearchBackend(weaviate: client, vectorizer: NoVectorizer(), stateReader: { nil })
         blocking {
-            _ = try? await backend.nearVector(className: "Skill", vector: [0.5, 0.25], filter: nil, limit: 10,
-                                              properties: ["conceptUri", "preferredLabel"])
+            _ = try? await backend.nearVector(
+                className: "Skill", vector: [0.5, 0.25], filter: nil, limit: 10,
+                properties: ["conceptUri", "preferredLabel"])
             _ = try? await client.aggregateCount(className: "Skill")
             _ = try? await client.getObject(className: "Skill", id: "9342d47a-1bab-5709-9869-c840b2eac501")
         }
@@ -24,8 +25,11 @@ extension FuzzTarget {
         let objects = (0..<3).map { n in
             WeaviateObject(className: "Skill", id: ObjectID.uuid5("fuzz/\(n)"), properties: ["preferredLabel": "x"])
         }
-        let refs = [ReferenceSpec(fromClass: "Skill", fromID: objects[0].id, property: "broader", toClass: "Skill",
-                                  toID: objects[1].id)]
+        let refs = [
+            ReferenceSpec(
+                fromClass: "Skill", fromID: objects[0].id, property: "broader", toClass: "Skill",
+                toID: objects[1].id)
+        ]
         blocking {
             _ = try? await client.batchObjects(objects)
             _ = try? await client.batchReferences(refs + refs)

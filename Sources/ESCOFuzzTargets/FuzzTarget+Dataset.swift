@@ -1,5 +1,6 @@
-@testable import ESCODataset
 import Foundation
+
+@testable import ESCODataset
 
 extension FuzzTarget {
     /// The reader over the bytes in reads of 1 to 256 bytes (the first byte picks the step), so records,

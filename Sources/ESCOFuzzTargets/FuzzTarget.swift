@@ -50,15 +50,17 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     static func config(_ data: [UInt8]) {
         // Yams reads Swift strings: invalid UTF-8 never reaches it from a file (String(contentsOfFile:) fails first).
         guard let text = String(validating: data, as: UTF8.self) else { return }
-        _ = try? ESCOConfiguration.parse(yaml: text, file: "fuzz.yaml", profile: "default", environment: [:],
-                                         workingDirectory: "/")
+        _ = try? ESCOConfiguration.parse(
+            yaml: text, file: "fuzz.yaml", profile: "default", environment: [:],
+            workingDirectory: "/")
     }
 
     /// The query string of every GET route, then the same bytes as a `/concepts/{id}` path.
     static func searchQuery(_ data: [UInt8]) {
         let raw = String(decoding: data, as: UTF8.self)
         if let q = try? HTTPRequestParsing.searchQuery(raw) {
-            precondition(!q.text.isEmpty && SearchQuery.limitRange.contains(q.limit) && (0...1).contains(q.minCertainty))
+            precondition(
+                !q.text.isEmpty && SearchQuery.limitRange.contains(q.limit) && (0...1).contains(q.minCertainty))
         }
         _ = try? HTTPRequestParsing.conceptURI(raw)
         _ = try? HTTPRequestParsing.conceptID(path: Substring(raw), query: nil)

@@ -14,8 +14,10 @@ public enum HTTPRequestParsing {
         if let t = q["type"] {
             // Exact spelling only: the document's enum is lower case (the CLI is more lenient).
             guard let parsed = ConceptType(rawValue: t) else {
-                throw .invalid("type", "unknown type \"\(t.prefix(40))\"; expected one of "
-                               + ConceptType.allCases.map(\.rawValue).joined(separator: ", "))
+                throw .invalid(
+                    "type",
+                    "unknown type \"\(t.prefix(40))\"; expected one of "
+                        + ConceptType.allCases.map(\.rawValue).joined(separator: ", "))
             }
             type = parsed
         }
@@ -42,14 +44,17 @@ public enum HTTPRequestParsing {
         guard let uri = q["uri"] else { throw .invalid("uri", "missing; pass uri=<concept URI>") }
         let reference = try ConceptReference.parse(uri, parameter: "uri")
         guard case .uri = reference else {
-            throw .invalid("uri", "\"\(uri.prefix(80))\" is not a concept URI (http://data.europa.eu/esco/...); "
-                           + "look a UUID up with GET /concepts/{id}")
+            throw .invalid(
+                "uri",
+                "\"\(uri.prefix(80))\" is not a concept URI (http://data.europa.eu/esco/...); "
+                    + "look a UUID up with GET /concepts/{id}")
         }
         return reference
     }
 
     /// `GET /concepts/{id}`: `rawID` is the path after `/concepts/`, still percent-encoded.
-    public static func conceptID(path rawID: Substring, query rawQuery: String?) throws(SearchError) -> ConceptReference {
+    public static func conceptID(path rawID: Substring, query rawQuery: String?) throws(SearchError) -> ConceptReference
+    {
         _ = try QueryParameters(rawQuery, allowed: [])
         guard let id = String(rawID).removingPercentEncoding else {
             throw .invalid("id", "invalid percent-encoding in the concept id")
@@ -100,7 +105,8 @@ public enum HTTPRequestParsing {
     /// A number as JSON writes one; nil for `nan`, `inf`, hex floats, `.5`, `+1`, surrounding spaces.
     static func number(_ s: String) -> Double? {
         // JSONCodec skips whitespace around a value; a parameter value must not have any.
-        guard s.utf8.count <= 64, !s.utf8.contains(where: { $0 <= 0x20 }), case .number(let d)? = try? JSONCodec.parse(s)
+        guard s.utf8.count <= 64, !s.utf8.contains(where: { $0 <= 0x20 }),
+            case .number(let d)? = try? JSONCodec.parse(s)
         else { return nil }
         return d
     }

@@ -20,8 +20,9 @@ enum JSONBody {
         var buffer = ByteBuffer()
         buffer.writeBytes(data)
         buffer.writeString("\n")
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: buffer))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: buffer))
     }
 
     struct ErrorBody: Encodable {
@@ -34,8 +35,9 @@ enum JSONBody {
     }
 
     static func error(_ e: SearchError) -> Response {
-        response(ErrorBody(error: .init(status: e.status, message: e.message, parameter: e.parameter)),
-                 status: HTTPResponse.Status(code: e.status))
+        response(
+            ErrorBody(error: .init(status: e.status, message: e.message, parameter: e.parameter)),
+            status: HTTPResponse.Status(code: e.status))
     }
 
     static func error(status: Int, _ message: String) -> Response {
@@ -103,13 +105,16 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             // The router's own 404/405 and body-size errors, in our JSON shape.
             if error.status == .notFound, let allowed = methods.allowed(request.uri.path) {
                 status = 405
-                var response = JSONBody.error(status: 405, "\(request.method.rawValue) is not allowed on "
-                    + "\(request.uri.path); use \(allowed.joined(separator: " or ")) (see GET /openapi.json)")
+                var response = JSONBody.error(
+                    status: 405,
+                    "\(request.method.rawValue) is not allowed on "
+                        + "\(request.uri.path); use \(allowed.joined(separator: " or ")) (see GET /openapi.json)")
                 response.headers[.allow] = allowed.joined(separator: ", ")
                 return response
             }
             status = error.status.code
-            let message = error.status == .notFound
+            let message =
+                error.status == .notFound
                 ? "no such route: \(request.method.rawValue) \(request.uri.path); see GET /openapi.json"
                 : error.body ?? error.status.reasonPhrase
             return JSONBody.error(status: status, message)

@@ -24,7 +24,8 @@ public struct SearchServer: Sendable {
         let probe = Router()
         addRoutes(to: probe)
         let router = Router()
-        router.add(middleware: RequestLogMiddleware(logger: logger, methods: RouteMethods(probe.routes.map(\.description))))
+        router.add(
+            middleware: RequestLogMiddleware(logger: logger, methods: RouteMethods(probe.routes.map(\.description))))
         addRoutes(to: router)
         return router
     }
@@ -52,8 +53,9 @@ public struct SearchServer: Sendable {
                 do {
                     body = try await request.collectBody(upTo: maxBodyBytes)
                 } catch {
-                    throw SearchError(code: .invalidInput, status: 413,
-                                      message: "the request body is larger than \(maxBodyBytes) bytes")
+                    throw SearchError(
+                        code: .invalidInput, status: 413,
+                        message: "the request body is larger than \(maxBodyBytes) bytes")
                 }
                 let enrichment = try HTTPRequestParsing.enrichment(Array(body.readableBytesView))
                 return JSONBody.response(try await engine.enrich(enrichment))
@@ -84,7 +86,9 @@ public struct SearchServer: Sendable {
 
     /// Serves until the task is cancelled (tests) — the executable uses `buildApplication(...).runService()`
     /// for signal handling.
-    public func serve(host: String, port: Int, onListening: @escaping @Sendable (_ port: Int) async -> Void) async throws {
+    public func serve(host: String, port: Int, onListening: @escaping @Sendable (_ port: Int) async -> Void)
+        async throws
+    {
         try await buildApplication(host: host, port: port, onListening: onListening).run()
     }
 
@@ -95,7 +99,8 @@ public struct SearchServer: Sendable {
         do {
             let report = await readiness.report()
             guard report.ready else {
-                throw SearchError(code: .notReady, status: 503, message: "not ready (\(report.status)): \(report.reason)")
+                throw SearchError(
+                    code: .notReady, status: 503, message: "not ready (\(report.status)): \(report.reason)")
             }
             return try await body()
         } catch let error as SearchError {
@@ -134,7 +139,8 @@ public struct SearchServer: Sendable {
             var status: String
             var reason: String
         }
-        return JSONBody.response(Body(ready: report.ready, status: report.status, reason: report.reason),
-                                 status: report.ready ? .ok : .serviceUnavailable)
+        return JSONBody.response(
+            Body(ready: report.ready, status: report.status, reason: report.reason),
+            status: report.ready ? .ok : .serviceUnavailable)
     }
 }

@@ -82,7 +82,9 @@ func percentDecode(_ s: Substring) -> String {
     var out: [UInt8] = []
     var it = Array(s.utf8)[...]
     while let c = it.popFirst() {
-        if c == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+        if c == UInt8(ascii: "%"), it.count >= 2,
+            let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16)
+        {
             out.append(v)
             it = it.dropFirst(2)
         } else if c == UInt8(ascii: "+") {

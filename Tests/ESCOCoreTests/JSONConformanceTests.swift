@@ -70,7 +70,9 @@ import Testing
     @Test func nestingDepthIsLimited() throws {
         let ok = String(repeating: "[", count: JSONCodec.maxDepth) + String(repeating: "]", count: JSONCodec.maxDepth)
         #expect(throws: Never.self) { try JSONCodec.parse(ok) }
-        let deep = String(repeating: "[", count: JSONCodec.maxDepth + 1) + String(repeating: "]", count: JSONCodec.maxDepth + 1)
+        let deep =
+            String(repeating: "[", count: JSONCodec.maxDepth + 1)
+            + String(repeating: "]", count: JSONCodec.maxDepth + 1)
         do {
             _ = try JSONCodec.parse(deep)
             Issue.record("accepted nesting deeper than the limit")
@@ -88,7 +90,8 @@ import Testing
             _ = try JSONCodec.parse("\"\\ud83d\\u0041\"")
             Issue.record("accepted a lone high surrogate")
         } catch {
-            #expect(error.description == "invalid JSON at byte 7: \\u0041 after a high surrogate is not a low surrogate")
+            #expect(
+                error.description == "invalid JSON at byte 7: \\u0041 after a high surrogate is not a low surrogate")
         }
     }
 

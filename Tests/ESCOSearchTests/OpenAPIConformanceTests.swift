@@ -2,8 +2,8 @@ import ESCOCore
 import ESCOSearch
 import ESCOSearchServer
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// esco-search does what its OpenAPI document (`GET /openapi.json`) says: the document's parameter patterns
 /// and the service's parsing accept the same values, undeclared methods are 405 with `Allow`, and schemathesis
@@ -61,9 +61,12 @@ import TestSupport
     }
 
     static let ids = [
-        "9342d47a-1bab-5709-9869-c840b2eac501", "9342D47A-1BAB-5709-9869-C840B2EAC501", "9342d47a1bab57099869c840b2eac501",
-        "9342d47a-1bab-5709-9869-c840b2eac50", " 9342d47a-1bab-5709-9869-c840b2eac501", "http://data.europa.eu/esco/skill/x",
-        "https://data.europa.eu/esco/occupation/a-b.c_d~e/f", "http://data.europa.eu/esco/", "http://data.europa.eu/esco/é",
+        "9342d47a-1bab-5709-9869-c840b2eac501", "9342D47A-1BAB-5709-9869-C840B2EAC501",
+        "9342d47a1bab57099869c840b2eac501",
+        "9342d47a-1bab-5709-9869-c840b2eac50", " 9342d47a-1bab-5709-9869-c840b2eac501",
+        "http://data.europa.eu/esco/skill/x",
+        "https://data.europa.eu/esco/occupation/a-b.c_d~e/f", "http://data.europa.eu/esco/",
+        "http://data.europa.eu/esco/é",
         "http://data.europa.eu/esco/a b", "http://data.europa.eu/esco/a\n", "HTTP://data.europa.eu/esco/x",
         "http://data.europa.eu/esco/" + String(repeating: "a", count: 273),
         "http://data.europa.eu/esco/" + String(repeating: "a", count: 274), "９３４２d47a-1bab-5709-9869-c840b2eac50",
@@ -81,19 +84,27 @@ import TestSupport
         }
     }
 
-    @Test(arguments: ["1", "100", "0", "101", "-1", "+5", " 5", "5 ", "05", "1.0", "1e1", "ten", "", "99999999999999999999"])
+    @Test(arguments: [
+        "1", "100", "0", "101", "-1", "+5", " 5", "5 ", "05", "1.0", "1e1", "ten", "", "99999999999999999999",
+    ])
     func limitIsAnInteger(text: String) {
         let strict = text.range(of: #"^-?(0|[1-9][0-9]*)$"#, options: .regularExpression) != nil
         let inRange = Int(text).map { (1...100).contains($0) } ?? false
-        let accepted = (try? HTTPRequestParsing.searchQuery("q=a&limit=" + text.replacingOccurrences(of: " ", with: "%20"))) != nil
+        let accepted =
+            (try? HTTPRequestParsing.searchQuery("q=a&limit=" + text.replacingOccurrences(of: " ", with: "%20"))) != nil
         #expect(accepted == (strict && inRange), "limit=\(text.debugDescription)")
     }
 
-    @Test(arguments: ["0", "1", "0.5", "1e-3", "1E-3", "-0", "nan", "inf", ".5", "+0.5", " 0.5", "0x1p-1", "1.5", "0.5.5"])
+    @Test(arguments: [
+        "0", "1", "0.5", "1e-3", "1E-3", "-0", "nan", "inf", ".5", "+0.5", " 0.5", "0x1p-1", "1.5", "0.5.5",
+    ])
     func minCertaintyIsANumber(text: String) {
-        let strict = text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil
+        let strict =
+            text.range(of: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil
         let inRange = Double(text).map { (0...1).contains($0) } ?? false
-        let query = "q=a&min_certainty=" + text.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "+", with: "%2B")
+        let query =
+            "q=a&min_certainty="
+            + text.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: "+", with: "%2B")
         let accepted = (try? HTTPRequestParsing.searchQuery(query)) != nil
         #expect(accepted == (strict && inRange), "min_certainty=\(text.debugDescription)")
     }
@@ -124,12 +135,15 @@ import TestSupport
         let services = try await SampleFixture.shared.ingested()
         try await withSearchServer(try services.server()) { url in
             let report = FileManager.default.temporaryDirectory.appendingPathComponent("st-\(UUID().uuidString).txt")
-            let status = try await Self.run(st, [
-                "run", url + "/openapi.json", "--checks", "all", "--mode", "all", "--max-examples", "60", "--seed", "20261201",
-                // One worker: hypothesis 6.x on CPython 3.11 can fail with "AST constructor recursion depth
-                // mismatch" when two threads describe filters at once (a tool error, not a finding).
-                "--workers", "1", "--request-timeout", "30", "--suppress-health-check", "all", "--no-color",
-            ], output: report)
+            let status = try await Self.run(
+                st,
+                [
+                    "run", url + "/openapi.json", "--checks", "all", "--mode", "all", "--max-examples", "60", "--seed",
+                    "20261201",
+                    // One worker: hypothesis 6.x on CPython 3.11 can fail with "AST constructor recursion depth
+                    // mismatch" when two threads describe filters at once (a tool error, not a finding).
+                    "--workers", "1", "--request-timeout", "30", "--suppress-health-check", "all", "--no-color",
+                ], output: report)
             let output = (try? String(contentsOf: report, encoding: .utf8)) ?? ""
             #expect(status == 0, "schemathesis reported failures:\n\(output.suffix(6000))")
             try? FileManager.default.removeItem(at: report)

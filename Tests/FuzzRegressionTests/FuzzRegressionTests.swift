@@ -38,7 +38,8 @@ import Testing
     }
 
     @Test func standInParserReadsPipelinedRequests() {
-        let text = "GET /v1/meta HTTP/1.1\r\nHost: x\r\n\r\nPOST /v1/graphql?a=b HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"
+        let text =
+            "GET /v1/meta HTTP/1.1\r\nHost: x\r\n\r\nPOST /v1/graphql?a=b HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"
         let (requests, error) = HTTPRequest.parseAll(Array(text.utf8))
         #expect(error == nil)
         #expect(requests.map(\.path) == ["/v1/meta", "/v1/graphql"] && requests[1].body == Array("{}".utf8))
