@@ -130,7 +130,8 @@ let package = Package(
         .testTarget(
             name: "ESCOSearchTests",
             dependencies: [
-                "ESCOSearch", "ESCOSearchServer", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion", "TestSupport",
+                "ESCOSearch", "ESCOSearchServer", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion",
+                "TestSupport",
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),
@@ -143,8 +144,27 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+
+        // Every hand-written parser behind one entry point: the libFuzzer harness below and the regression
+        // tests (which replay fuzz/seeds and fuzz/regressions in the normal test run) call the same code.
+        .target(
+            name: "ESCOFuzzTargets",
+            dependencies: [
+                "ESCOCore", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCOSearch", "ESCOStandIns",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["ESCOFuzzTargets", "ESCOCore", "ESCOSearch"]),
     ]
 )
+
+// The libFuzzer harness only exists for `scripts/fuzz` (ESCO_FUZZ=1): it has no `main` of its own and needs
+// `-sanitize=fuzzer`, so an ordinary `swift build` must not try to link it.
+if Context.environment["ESCO_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(name: "esco-fuzz", dependencies: ["ESCOFuzzTargets"], path: "Fuzz/esco-fuzz"))
+    package.products.append(.executable(name: "esco-fuzz", targets: ["esco-fuzz"]))
+}
 
 // Same language mode and upcoming features everywhere (swift-log's Package.swift does the same).
 for target in package.targets where target.type != .system {

@@ -43,7 +43,7 @@ struct ServiceCaller: Sendable {
                 if last || !RetryPolicy.isRetryable(status: response.status, idempotent: idempotent) {
                     return Outcome(response: response, attempts: attempt)
                 }
-                let after = response.headers["retry-after"].flatMap(Double.init).map { Duration.milliseconds(Int($0 * 1000)) }
+                let after = response.headers["retry-after"].flatMap(Double.init).flatMap(Self.retryAfter)
                 let delay = retry.delay(beforeRetry: attempt - 1, retryAfter: after)
                 logger.debug("retrying after HTTP status", metadata: [
                     "method": "\(method)", "url": "\(request.url)", "status": "\(response.status)",
@@ -62,6 +62,13 @@ struct ServiceCaller: Sendable {
                 try await retry.sleep(delay)
             }
         }
+    }
+
+    /// A `Retry-After` of seconds as a delay; nil when negative, not finite or over an hour (a hostile
+    /// `1e300` must neither trap the conversion nor stall the caller).
+    static func retryAfter(_ seconds: Double) -> Duration? {
+        guard seconds.isFinite, seconds >= 0, seconds <= 3600 else { return nil }
+        return .milliseconds(Int(seconds * 1000))
     }
 }
 

@@ -40,8 +40,9 @@ public struct WeaviateObject: Sendable, Equatable {
         self.init(
             className: cls, id: id, properties: json["properties"]?.objectValue ?? [:],
             vector: json["vector"]?.arrayValue?.compactMap { $0.doubleValue.map(Float.init) },
-            creationTimeUnix: json["creationTimeUnix"]?.doubleValue.map { Int64($0) },
-            lastUpdateTimeUnix: json["lastUpdateTimeUnix"]?.doubleValue.map { Int64($0) })
+            // `exactly`: a timestamp out of Int64's range (a hostile 1e300) is dropped, not a trap.
+            creationTimeUnix: json["creationTimeUnix"]?.doubleValue.flatMap { Int64(exactly: $0) },
+            lastUpdateTimeUnix: json["lastUpdateTimeUnix"]?.doubleValue.flatMap { Int64(exactly: $0) })
         if vector?.isEmpty == true { vector = nil }
     }
 }

@@ -46,7 +46,8 @@ public enum JSONValue: Sendable, Hashable, Codable {
 
     public var stringValue: String? { if case .string(let s) = self { s } else { nil } }
     public var doubleValue: Double? { if case .number(let d) = self { d } else { nil } }
-    public var intValue: Int? { if case .number(let d) = self, d.rounded() == d { Int(d) } else { nil } }
+    /// nil unless the number is integral and fits an `Int` (a hostile `1e300` must not trap).
+    public var intValue: Int? { if case .number(let d) = self { Int(exactly: d) } else { nil } }
     public var boolValue: Bool? { if case .bool(let b) = self { b } else { nil } }
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { o } else { nil } }

@@ -10,7 +10,7 @@ public struct EnrichmentRequest: Sendable, Hashable {
 
     /// - Throws: `SearchError` (400) when the title is empty or a field is too long.
     public init(title: String, description: String) throws(SearchError) {
-        let t = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = title.trimmingWhiteSpace()
         guard !t.isEmpty else { throw .invalid("title", "the title is empty; pass the job title") }
         guard t.count <= Self.maxTitleLength else {
             throw .invalid("title", "the title has \(t.count) characters; at most \(Self.maxTitleLength) are allowed")
@@ -21,7 +21,7 @@ public struct EnrichmentRequest: Sendable, Hashable {
                 "the description has \(description.count) characters; at most \(Self.maxDescriptionLength) are allowed")
         }
         self.title = t
-        self.description = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.description = description.trimmingWhiteSpace()
     }
 
     /// Sentences and list items of the description (3 to 300 characters each, at most `maxPhrases`), the

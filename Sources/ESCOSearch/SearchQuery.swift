@@ -18,7 +18,7 @@ public struct SearchQuery: Sendable, Hashable {
     public init(
         text: String, type: ConceptType = .all, limit: Int = SearchQuery.defaultLimit, minCertainty: Double = 0
     ) throws(SearchError) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhiteSpace()
         guard !trimmed.isEmpty else { throw .invalid("q", "the query is empty; pass the text to search for") }
         guard trimmed.count <= Self.maxTextLength else {
             throw .invalid("q", "the query has \(trimmed.count) characters; at most \(Self.maxTextLength) are allowed")
@@ -64,23 +64,26 @@ public enum ConceptReference: Sendable, Hashable, CustomStringConvertible {
     case uri(String)
     case id(String)
 
-    /// Accepts `http(s)://data.europa.eu/esco/...` or a canonical UUID; anything else is a 400.
-    public static func parse(_ text: String) throws(SearchError) -> ConceptReference {
-        let s = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if s.count == 36, s.split(separator: "-", omittingEmptySubsequences: false).map(\.count) == [8, 4, 4, 4, 12],
-            s.allSatisfy({ $0 == "-" || $0.isHexDigit })
-        {
+    /// Longest concept URI accepted.
+    public static let maxURILength = 300
+
+    /// Accepts exactly what the OpenAPI document's `ConceptID` pattern does: a UUID (8-4-4-4-12 hex digits,
+    /// either case) or `http(s)://data.europa.eu/esco/` followed by ASCII letters, digits and `-._~/`, at most
+    /// 300 characters in all. Anything else (surrounding spaces included) is a 400 naming `parameter`.
+    public static func parse(_ text: String, parameter: String = "id") throws(SearchError) -> ConceptReference {
+        let s = text
+        if s.utf8.count == 36, ObjectID.isUUID(s), s.utf8.allSatisfy({ $0 < 0x80 }) {
             return .id(s.lowercased())
         }
         for prefix in ["http://data.europa.eu/esco/", "https://data.europa.eu/esco/"] where s.hasPrefix(prefix) {
-            let rest = s.dropFirst(prefix.count)
-            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~/"))
-            guard !rest.isEmpty, s.count <= 300, rest.unicodeScalars.allSatisfy(allowed.contains) else { break }
+            let rest = s.utf8.dropFirst(prefix.utf8.count)
+            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/".utf8)
+            guard !rest.isEmpty, s.utf8.count <= maxURILength, rest.allSatisfy(allowed.contains) else { break }
             // ESCO URIs are published with http; accept https as the same concept.
-            return .uri("http://data.europa.eu/esco/" + rest)
+            return .uri("http://data.europa.eu/esco/" + String(decoding: rest, as: UTF8.self))
         }
         throw .invalid(
-            "id", "\"\(s.prefix(80))\" is neither a concept URI (http://data.europa.eu/esco/...) nor a UUID")
+            parameter, "\"\(s.prefix(80))\" is neither a concept URI (http://data.europa.eu/esco/...) nor a UUID")
     }
 
     /// The Weaviate object id (UUIDv5 of the URI, docs/ARCHITECTURE.md#object-ids).
@@ -96,5 +99,17 @@ public enum ConceptReference: Sendable, Hashable, CustomStringConvertible {
         case .uri(let u): u
         case .id(let i): i
         }
+    }
+}
+
+extension String {
+    /// Without leading and trailing Unicode White_Space code points: exactly the set the OpenAPI document's
+    /// "at least one non-space character" pattern excludes, so the document and the service agree.
+    public func trimmingWhiteSpace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
     }
 }

@@ -20,8 +20,9 @@ enum JSONBody {
         var buffer = ByteBuffer()
         buffer.writeBytes(data)
         buffer.writeString("\n")
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: buffer))
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: buffer))
     }
 
     struct ErrorBody: Encodable {
@@ -34,8 +35,9 @@ enum JSONBody {
     }
 
     static func error(_ e: SearchError) -> Response {
-        response(ErrorBody(error: .init(status: e.status, message: e.message, parameter: e.parameter)),
-                 status: HTTPResponse.Status(code: e.status))
+        response(
+            ErrorBody(error: .init(status: e.status, message: e.message, parameter: e.parameter)),
+            status: HTTPResponse.Status(code: e.status))
     }
 
     static func error(status: Int, _ message: String) -> Response {
@@ -43,40 +45,42 @@ enum JSONBody {
     }
 }
 
-/// Query strings parsed strictly: an unknown parameter, a repeated one or bad percent-encoding is a 400,
-/// so a typo (`min-certainty`) never silently falls back to a default.
-struct QueryParameters {
-    var values: [String: String] = [:]
+/// The methods each route path answers, from the router's own route list, so an undeclared method on a
+/// known path is a 405 with `Allow` (RFC 9110 section 15.5.6) rather than a 404.
+struct RouteMethods: Sendable {
+    private var exact: [String: Set<String>] = [:]
+    private var prefixes: [(String, Set<String>)] = []
 
-    init(_ raw: String?, allowed: Set<String>) throws(SearchError) {
-        guard let raw, !raw.isEmpty else { return }
-        for pair in raw.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = try Self.decode(parts[0], what: "a parameter name")
-            let value = parts.count > 1 ? try Self.decode(parts[1], what: "parameter \(name)") : ""
-            guard allowed.contains(name) else {
-                throw .invalid(
-                    name.isEmpty ? "query" : String(name.prefix(40)),
-                    "unknown query parameter; allowed: \(allowed.sorted().joined(separator: ", "))")
+    /// `routes`: "METHOD /path", a trailing `/**` matching any non-empty rest.
+    init(_ routes: [String]) {
+        for route in routes {
+            let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { continue }
+            if parts[1].hasSuffix("/**") {
+                let prefix = String(parts[1].dropLast(2))
+                if let i = prefixes.firstIndex(where: { $0.0 == prefix }) {
+                    prefixes[i].1.insert(parts[0])
+                } else {
+                    prefixes.append((prefix, [parts[0]]))
+                }
+            } else {
+                exact[parts[1], default: []].insert(parts[0])
             }
-            guard values[name] == nil else { throw .invalid(name, "given more than once") }
-            values[name] = value
         }
     }
 
-    static func decode(_ s: Substring, what: String) throws(SearchError) -> String {
-        guard let d = s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
-            throw .invalid("query", "invalid percent-encoding in \(what)")
-        }
-        return d
+    /// The methods `path` answers, sorted; nil for an unknown path.
+    func allowed(_ path: String) -> [String]? {
+        if let m = exact[path] { return m.sorted() }
+        for (prefix, m) in prefixes where path.count > prefix.count && path.hasPrefix(prefix) { return m.sorted() }
+        return nil
     }
-
-    subscript(_ name: String) -> String? { values[name] }
 }
 
 /// One log line per request: method, path (never the query: it holds user text), status and duration.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
+    let methods: RouteMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -99,8 +103,18 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         } catch let error as HTTPError {
             // The router's own 404/405 and body-size errors, in our JSON shape.
+            if error.status == .notFound, let allowed = methods.allowed(request.uri.path) {
+                status = 405
+                var response = JSONBody.error(
+                    status: 405,
+                    "\(request.method.rawValue) is not allowed on "
+                        + "\(request.uri.path); use \(allowed.joined(separator: " or ")) (see GET /openapi.json)")
+                response.headers[.allow] = allowed.joined(separator: ", ")
+                return response
+            }
             status = error.status.code
-            let message = error.status == .notFound
+            let message =
+                error.status == .notFound
                 ? "no such route: \(request.method.rawValue) \(request.uri.path); see GET /openapi.json"
                 : error.body ?? error.status.reasonPhrase
             return JSONBody.error(status: status, message)

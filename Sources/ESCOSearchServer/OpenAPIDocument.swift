@@ -7,14 +7,14 @@ public enum OpenAPIDocument {
   "info": {
     "title": "esco-search",
     "version": "0.1.0",
-    "description": "Search the ESCO taxonomy (skills, occupations, ISCO groups, skill groups) by meaning. Every error is JSON {\"error\": {\"status\", \"message\", \"parameter\"?}}. Bad input is a 4xx, never a 5xx. Data routes answer 503 while the ingestion is not verified complete, and when Weaviate or the vectorizer is unreachable (the message names the service)."
+    "description": "Search the ESCO taxonomy (skills, occupations, ISCO groups, skill groups) by meaning. Every error is JSON {\"error\": {\"status\", \"message\", \"parameter\"?}}. Bad input is a 4xx, never a 5xx. Data routes answer 503 while the ingestion is not verified complete, and when Weaviate or the vectorizer is unreachable (the message names the service). A method a path does not declare is a 405 with an Allow header. Lengths count Unicode code points."
   },
   "paths": {
     "/search": {
       "get": {
         "summary": "Concepts ranked by meaning: best label vector fused with the concept's full-text vector",
         "parameters": [
-          {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 500}, "description": "Query text (trimmed; 1 to 500 characters)"},
+          {"name": "q", "in": "query", "required": true, "schema": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"}, "description": "Query text: at most 500 characters, at least one of them not white space (leading and trailing white space is ignored)"},
           {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["skill", "occupation", "isco", "group", "all"], "default": "all"}},
           {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10}},
           {"name": "min_certainty", "in": "query", "schema": {"type": "number", "minimum": 0, "maximum": 1, "default": 0}, "description": "Leave out results scoring below this"}
@@ -30,7 +30,7 @@ public enum OpenAPIDocument {
       "get": {
         "summary": "One concept with its relations, by concept URI",
         "parameters": [
-          {"name": "uri", "in": "query", "required": true, "schema": {"type": "string"}, "description": "http(s)://data.europa.eu/esco/..."}
+          {"name": "uri", "in": "query", "required": true, "schema": {"type": "string", "maxLength": 300, "pattern": "^https?://data\\.europa\\.eu/esco/[A-Za-z0-9._~/-]+$"}, "description": "A concept URI, http(s)://data.europa.eu/esco/... (ASCII letters, digits and -._~/ after the prefix; at most 300 characters)"}
         ],
         "responses": {
           "200": {"description": "The concept", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Concept"}}}},
@@ -44,7 +44,7 @@ public enum OpenAPIDocument {
       "get": {
         "summary": "One concept with its relations, by object UUID or percent-encoded concept URI",
         "parameters": [
-          {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "A UUID, or a concept URI percent-encoded (http%3A%2F%2Fdata.europa.eu%2Fesco%2F...)"}
+          {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 300, "pattern": "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|https?://data\\.europa\\.eu/esco/[A-Za-z0-9._~/-]+)$"}, "description": "An object UUID (either case), or a concept URI percent-encoded (http%3A%2F%2Fdata.europa.eu%2Fesco%2F...; at most 300 characters)"}
         ],
         "responses": {
           "200": {"description": "The concept", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Concept"}}}},
@@ -61,7 +61,7 @@ public enum OpenAPIDocument {
           "required": true,
           "content": {"application/json": {"schema": {
             "type": "object", "additionalProperties": false, "required": ["title", "description"],
-            "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 500}, "description": {"type": "string", "maxLength": 20000}}
+            "properties": {"title": {"type": "string", "minLength": 1, "maxLength": 500, "pattern": "[^\\t\\n\\u000b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"}, "description": {"type": "string", "maxLength": 20000}}
           }}}
         },
         "responses": {

@@ -20,28 +20,29 @@ public struct SearchServer: Sendable {
 
     /// Every route, as the router holds them (the OpenAPI test compares this with the document).
     public func buildRouter() -> Router<BasicRequestContext> {
+        // The routes are added twice: once to learn each path's methods (for 405's `Allow`), once for real.
+        let probe = Router()
+        addRoutes(to: probe)
         let router = Router()
-        router.add(middleware: RequestLogMiddleware(logger: logger))
+        router.add(
+            middleware: RequestLogMiddleware(logger: logger, methods: RouteMethods(probe.routes.map(\.description))))
+        addRoutes(to: router)
+        return router
+    }
+
+    private func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in JSONBody.response(["status": "ok"]) }
         router.get("/readyz") { _, _ in await readyz() }
         router.get("/openapi.json") { _, _ in JSONBody.raw(Data(OpenAPIDocument.json.utf8)) }
         router.get("/search") { request, _ in await answer { try await search(request) } }
         router.get("/concepts") { request, _ in
-            await answer {
-                let q = try QueryParameters(request.uri.query, allowed: ["uri"])
-                guard let uri = q["uri"] else { throw SearchError.invalid("uri", "missing; pass uri=<concept URI>") }
-                return try await concept(uri)
-            }
+            await answer { try await concept(try HTTPRequestParsing.conceptURI(request.uri.query)) }
         }
         router.get("/concepts/**") { request, _ in
             await answer {
-                _ = try QueryParameters(request.uri.query, allowed: [])
                 // The raw path, so a percent-encoded URI (slashes as %2F) arrives as one id.
                 let raw = request.uri.path.dropFirst("/concepts/".count)
-                guard let id = String(raw).removingPercentEncoding else {
-                    throw SearchError.invalid("id", "invalid percent-encoding in the concept id")
-                }
-                return try await concept(id)
+                return try await concept(try HTTPRequestParsing.conceptID(path: raw, query: request.uri.query))
             }
         }
         router.post("/enrich") { request, _ in
@@ -52,13 +53,14 @@ public struct SearchServer: Sendable {
                 do {
                     body = try await request.collectBody(upTo: maxBodyBytes)
                 } catch {
-                    throw SearchError(code: .invalidInput, status: 413,
-                                      message: "the request body is larger than \(maxBodyBytes) bytes")
+                    throw SearchError(
+                        code: .invalidInput, status: 413,
+                        message: "the request body is larger than \(maxBodyBytes) bytes")
                 }
-                return try await enrich(Data(body.readableBytesView))
+                let enrichment = try HTTPRequestParsing.enrichment(Array(body.readableBytesView))
+                return JSONBody.response(try await engine.enrich(enrichment))
             }
         }
-        return router
     }
 
     /// "METHOD /path" for every route (the catch-all spelled `**`), for the OpenAPI consistency test.
@@ -84,7 +86,9 @@ public struct SearchServer: Sendable {
 
     /// Serves until the task is cancelled (tests) — the executable uses `buildApplication(...).runService()`
     /// for signal handling.
-    public func serve(host: String, port: Int, onListening: @escaping @Sendable (_ port: Int) async -> Void) async throws {
+    public func serve(host: String, port: Int, onListening: @escaping @Sendable (_ port: Int) async -> Void)
+        async throws
+    {
         try await buildApplication(host: host, port: port, onListening: onListening).run()
     }
 
@@ -95,7 +99,8 @@ public struct SearchServer: Sendable {
         do {
             let report = await readiness.report()
             guard report.ready else {
-                throw SearchError(code: .notReady, status: 503, message: "not ready (\(report.status)): \(report.reason)")
+                throw SearchError(
+                    code: .notReady, status: 503, message: "not ready (\(report.status)): \(report.reason)")
             }
             return try await body()
         } catch let error as SearchError {
@@ -112,8 +117,7 @@ public struct SearchServer: Sendable {
     }
 
     func search(_ request: Request) async throws -> Response {
-        let q = try QueryParameters(request.uri.query, allowed: ["q", "type", "limit", "min_certainty"])
-        let query = try SearchQuery.parse(text: q["q"], type: q["type"], limit: q["limit"], minCertainty: q["min_certainty"])
+        let query = try HTTPRequestParsing.searchQuery(request.uri.query)
         let results = try await engine.search(query)
         struct Body: Encodable {
             var query: String
@@ -124,26 +128,8 @@ public struct SearchServer: Sendable {
         return JSONBody.response(Body(query: query.text, type: query.type, limit: query.limit, results: results))
     }
 
-    func concept(_ id: String) async throws -> Response {
-        JSONBody.response(try await engine.concept(try ConceptReference.parse(id)))
-    }
-
-    func enrich(_ data: Data) async throws -> Response {
-        guard let json = try? JSONSerialization.jsonObject(with: data), let object = json as? [String: Any] else {
-            throw SearchError.invalid("body", "expected a JSON object {\"title\": \"...\", \"description\": \"...\"}")
-        }
-        let unknown = Set(object.keys).subtracting(["title", "description"])
-        guard unknown.isEmpty else {
-            throw SearchError.invalid(unknown.sorted()[0], "unknown field; expected title and description")
-        }
-        guard let title = object["title"] as? String else {
-            throw SearchError.invalid("title", object["title"] == nil ? "missing" : "must be a string")
-        }
-        guard let description = object["description"] as? String else {
-            throw SearchError.invalid("description", object["description"] == nil ? "missing" : "must be a string")
-        }
-        let request = try EnrichmentRequest(title: title, description: description)
-        return JSONBody.response(try await engine.enrich(request))
+    func concept(_ reference: ConceptReference) async throws -> Response {
+        JSONBody.response(try await engine.concept(reference))
     }
 
     func readyz() async -> Response {
@@ -153,7 +139,8 @@ public struct SearchServer: Sendable {
             var status: String
             var reason: String
         }
-        return JSONBody.response(Body(ready: report.ready, status: report.status, reason: report.reason),
-                                 status: report.ready ? .ok : .serviceUnavailable)
+        return JSONBody.response(
+            Body(ready: report.ready, status: report.status, reason: report.reason),
+            status: report.ready ? .ok : .serviceUnavailable)
     }
 }

@@ -12,6 +12,22 @@ public struct HTTPRequest: Sendable {
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
+    /// Every request in `bytes`, read exactly as the stand-ins' server reads them off a socket (the fuzz
+    /// harness and its regression tests call this); `error` is the 400 message that would end the connection.
+    public static func parseAll(_ bytes: [UInt8]) -> (requests: [HTTPRequest], error: String?) {
+        var connection = Connection(fd: -1)  // no socket: reads stop at the end of `bytes`
+        connection.buffer = bytes
+        var requests: [HTTPRequest] = []
+        do {
+            while let r = try connection.readRequest() { requests.append(r) }
+            return (requests, nil)
+        } catch let e as ServerError {
+            return (requests, e.message)
+        } catch {
+            return (requests, "\(error)")
+        }
+    }
+
     /// Path segments without empty parts: `/v1/objects/C/id` → `["v1","objects","C","id"]`.
     public var segments: [String] { path.split(separator: "/").map(String.init) }
 }
@@ -66,7 +82,9 @@ func percentDecode(_ s: Substring) -> String {
     var out: [UInt8] = []
     var it = Array(s.utf8)[...]
     while let c = it.popFirst() {
-        if c == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+        if c == UInt8(ascii: "%"), it.count >= 2,
+            let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16)
+        {
             out.append(v)
             it = it.dropFirst(2)
         } else if c == UInt8(ascii: "+") {

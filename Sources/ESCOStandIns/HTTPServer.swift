@@ -262,7 +262,10 @@ struct Connection {
             while true {
                 guard let sizeLine = try readLine() else { throw ServerError("connection closed inside chunked body") }
                 let hex = sizeLine.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-                guard let size = Int(hex, radix: 16) else { throw ServerError("malformed chunk size") }
+                // `Int(radix:)` also takes a sign: "-5" would make readExactly slice backwards.
+                guard hex.utf8.allSatisfy({ $0 != UInt8(ascii: "-") && $0 != UInt8(ascii: "+") }),
+                    let size = Int(hex, radix: 16)
+                else { throw ServerError("malformed chunk size") }
                 if size == 0 {
                     while let trailer = try readLine(), !trailer.isEmpty {}
                     break

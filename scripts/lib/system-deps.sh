@@ -38,3 +38,13 @@ esco_ensure_swift() {
         exit 1
     fi
 }
+
+# schemathesis (PyPI), for the OpenAPI conformance test; pinned so a new release cannot change the verdict.
+ESCO_SCHEMATHESIS_VERSION=4.32.5
+esco_ensure_schemathesis() {
+    command -v st >/dev/null && st --version 2>/dev/null | grep -q "$ESCO_SCHEMATHESIS_VERSION" && return 0
+    echo "installing schemathesis $ESCO_SCHEMATHESIS_VERSION (pip)" >&2
+    # Debian's own python3 refuses user installs (PEP 668) unless told; a pyenv or venv python does not need it.
+    python3 -m pip install -q "schemathesis==$ESCO_SCHEMATHESIS_VERSION" >&2 2>/dev/null \
+        || python3 -m pip install -q --break-system-packages "schemathesis==$ESCO_SCHEMATHESIS_VERSION" >&2
+}
