@@ -63,4 +63,7 @@ private struct CannedTransport: HTTPTransport {
 
 private struct NoVectorizer: TextVectorizing {
     func vectorize(_ texts: [String]) async throws -> [[Float]] { texts.map { _ in [0.5, 0.25] } }
+    func identity() async throws -> VectorizerIdentity {
+        VectorizerIdentity(model: "fuzz", directTokenize: true, dimensions: 2)
+    }
 }

@@ -75,4 +75,7 @@ import Testing
 /// One fixed vector per text: these tests never reach the vectorizer's behaviour.
 struct FixedVectorizer: TextVectorizing {
     func vectorize(_ texts: [String]) async throws -> [[Float]] { texts.map { _ in [1, 0] } }
+    func identity() async throws -> VectorizerIdentity {
+        VectorizerIdentity(model: "fixed", directTokenize: true, dimensions: 2)
+    }
 }
