@@ -31,10 +31,18 @@ struct WeaviateCommand: AsyncParsableCommand {
     var exitAfterWrites: Int?
     @Option(name: .customLong("create-window-ms")) var createWindowMs = 0
     @Option var seed: UInt64 = 0
+    @Option(name: .customLong("replication-minimum-factor"),
+            help: "Weaviate's REPLICATION_MINIMUM_FACTOR: the factor of classes that send none; smaller ones are refused.")
+    var replicationMinimumFactor = 1
+    @Option(name: .customLong("cluster-nodes"), help: "Nodes of the modelled cluster, for replication factor checks.")
+    var clusterNodes = 1
 
     func validate() throws {
         guard (0...1).contains(errorRate), (0...1).contains(dropRate) else {
             throw ValidationError("--error-rate and --drop-rate must be between 0 and 1")
+        }
+        guard replicationMinimumFactor >= 1, clusterNodes >= 1 else {
+            throw ValidationError("--replication-minimum-factor and --cluster-nodes must be at least 1")
         }
     }
 
@@ -42,13 +50,15 @@ struct WeaviateCommand: AsyncParsableCommand {
         let faults = Faults(
             latencyMs: latencyMs, errorRate: errorRate, dropRate: dropRate, readinessDelayMs: readinessDelayMs,
             exitAfterWrites: exitAfterWrites, createWindowMs: createWindowMs, seed: seed)
-        let options = WeaviateStandIn.Options(
+        var options = WeaviateStandIn.Options(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDir), apiKey: apiKey, faults: faults,
             onExitAfterWrites: {
                 FileHandle.standardError.write(Data("esco-standin: exit-after-writes reached, exiting 3\n".utf8))
                 // A crash, on purpose: no snapshot, the write-ahead log must carry everything.
                 _exit(3)
             })
+        options.replicationMinimumFactor = replicationMinimumFactor
+        options.clusterNodes = clusterNodes
         let server: WeaviateStandIn
         do {
             server = try WeaviateStandIn(options: options)
