@@ -51,6 +51,9 @@ extension ContractTests {
             }
             let ours = try ClassDefinition(json: minimalClass(name, [["name": "code", "dataType": ["text"]], property]))
             #expect(try await client.ensureSchema([ours]).changed == false)
+            // A class that does not exist.
+            let missing = try await schemaWrite(target, "/v1/schema/\(target.name("Nowhere"))/properties", property)
+            #expect(missing.0 == 422 && missing.1 == "class is nil: not found", "\(missing)")
         }
     }
 
