@@ -1,8 +1,9 @@
 public import ESCOCore
 import Foundation
 
-/// How the classes we ship compare with the schema Weaviate holds: what conflicts, what is missing. Pure; `ensureSchema`
-/// reads the schema, builds a plan, writes, and builds a plan again from a fresh read (docs/weaviate-compat.md, Schema).
+/// How the classes we ship compare with the schema Weaviate holds: what conflicts, what is missing. Pure;
+/// `ensureSchema` reads the schema, builds a plan, writes, and builds a plan again from a fresh read
+/// (docs/weaviate-compat.md, section Schema).
 ///
 /// A class or property "matches" when every setting our definition states has the same value in Weaviate's; settings
 /// we leave out are Weaviate's defaults and are not compared, and descriptions carry no behaviour so they are ignored.
@@ -58,7 +59,8 @@ public struct SchemaPlan: Sendable, Equatable {
             .sorted().map { "\(cls.name).\($0)" }
         for p in cls.properties {
             // Weaviate compares property names ignoring case ("conflict for property ... already in use").
-            guard let theirs = held.first(where: { $0["name"]?.stringValue?.lowercased() == p.name.lowercased() }) else {
+            let lowered = p.name.lowercased()
+            guard let theirs = held.first(where: { $0["name"]?.stringValue?.lowercased() == lowered }) else {
                 propertiesToAdd.append(Missing(className: cls.name, property: p))
                 continue
             }
@@ -82,8 +84,10 @@ public struct SchemaPlan: Sendable, Equatable {
     }
 
     /// Every setting stated in `ours` (recursively for objects) whose value in `theirs` differs, as
-    /// "path: ours X, Weaviate's Y".
+    /// "path: ours X, Weaviate's Y". Weaviate's models leave out zero values (Go's `omitempty`: `indexTimestamps:
+    /// false` is not in its answer), so a missing setting matches a zero one.
     static func differences(ours: JSONValue, theirs: JSONValue?, ignoring: Set<String>, path: String) -> [String] {
+        if theirs == nil && isZero(ours) { return [] }
         guard case .object(let mine) = ours, case .object(let held)? = theirs else {
             if ours == theirs { return [] }
             let found = theirs.map(JSONCodec.encodeString) ?? "nothing"
@@ -91,6 +95,17 @@ public struct SchemaPlan: Sendable, Equatable {
         }
         return mine.keys.sorted().filter { !ignoring.contains($0) }.flatMap { key in
             differences(ours: mine[key]!, theirs: held[key], ignoring: [], path: path.isEmpty ? key : "\(path).\(key)")
+        }
+    }
+
+    static func isZero(_ v: JSONValue) -> Bool {
+        switch v {
+        case .null: true
+        case .bool(let b): !b
+        case .number(let d): d == 0
+        case .string(let s): s.isEmpty
+        case .array(let a): a.isEmpty
+        case .object(let o): o.values.allSatisfy(isZero)
         }
     }
 
@@ -123,7 +138,9 @@ public enum SchemaRejection: Sendable, Equatable {
             self = .classExists
         } else if message.hasSuffix("TYPE_ADD_CLASS: class already exists") {
             self = .classExists
-        } else if message.contains(": conflict for property "), message.hasSuffix("already in use or provided multiple times") {
+        } else if message.contains(": conflict for property "),
+            message.hasSuffix("already in use or provided multiple times")
+        {
             self = .propertyExists
         } else {
             self = .other

@@ -31,7 +31,9 @@ struct SchemaRules: Sendable {
     // MARK: Classes
 
     /// `POST /v1/schema` up to (not including) the existence checks: defaults, then validation.
-    func prepareClass(_ body: [String: JSONValue], classExists: (String) -> Bool) throws(Refusal) -> [String: JSONValue] {
+    func prepareClass(
+        _ body: [String: JSONValue], classExists: (String) -> Bool
+    ) throws(Refusal) -> [String: JSONValue] {
         var c = body
         try Self.checkTokenizationEnum(c["properties"]?.arrayValue ?? [], pathPrefix: "properties.")
         let name = Self.uppercaseFirst(c["class"]?.stringValue ?? "")
@@ -85,6 +87,11 @@ struct SchemaRules: Sendable {
         if (o["cleanupIntervalSeconds"]?.intValue ?? 0) == 0 { o["cleanupIntervalSeconds"] = 60 }
         if o["bm25"] == nil { o["bm25"] = ["b": 0.75, "k1": 1.2] }
         if o["stopwords"] == nil { o["stopwords"] = ["preset": "en"] }
+        // entities/models/inverted_index_config.go: plain bools with `omitempty`, so false is never in an answer.
+        for key in ["indexNullState", "indexPropertyLength", "indexTimestamps", "usingBlockMaxWAND"]
+        where o[key] == false {
+            o[key] = nil
+        }
         return o
     }
 
@@ -121,7 +128,9 @@ struct SchemaRules: Sendable {
             throw Refusal(message: "property must contain name")
         }
         o["name"] = .string(Self.lowercaseFirst(raw))
-        guard o["dataType"] != nil, o["dataType"] != .null else { throw Refusal(message: "property must contain dataType") }
+        guard o["dataType"] != nil, o["dataType"] != .null else {
+            throw Refusal(message: "property must contain dataType")
+        }
         let p = Self.withPropertyDefaults(.object(o))
         let names = Set(existing.compactMap { $0["name"]?.stringValue?.lowercased() })
         try Self.validateProperty(p, className: className, existing: names, classExists: classExists)
@@ -134,7 +143,8 @@ struct SchemaRules: Sendable {
     ) throws(Refusal) {
         let name = p["name"]?.stringValue ?? ""
         if name.utf8.count > 231 {
-            throw Refusal(message: "'\(name)' is not a valid property name. Name should not be longer than 231 characters")
+            throw Refusal(
+                message: "'\(name)' is not a valid property name. Name should not be longer than 231 characters")
         }
         let first = name.utf8.first
         guard let first, first == 95 || isLetterByte(first), name.utf8.allSatisfy(isWordByte) else {
@@ -205,7 +215,8 @@ struct SchemaRules: Sendable {
             case "field", "word", "whitespace", "lowercase", "trigram": return
             // The stand-in runs without USE_GSE / ENABLE_TOKENIZER_* set, as Weaviate's defaults.
             case "gse":
-                throw Refusal(message: "the GSE tokenizer is not enabled; set 'ENABLE_TOKENIZER_GSE' to 'true' to enable")
+                throw Refusal(
+                    message: "the GSE tokenizer is not enabled; set 'ENABLE_TOKENIZER_GSE' to 'true' to enable")
             case "kagome_kr":
                 throw Refusal(message: "the Korean tokenizer is not enabled; set 'ENABLE_TOKENIZER_KAGOME_KR' to "
                     + "'true' to enable")

@@ -29,9 +29,9 @@ extension WeaviateStandIn {
 
     /// `POST /v1/schema` as Weaviate 1.32.2: defaults and validation (`SchemaRules`), then the existence check that
     /// runs before the Raft apply (cluster/schema/manager.go `PreApplyFilter`: exact name, or a name differing only in
-    /// case), then the apply itself, which checks the exact name again (cluster/schema/schema.go `addClass`). Concurrent
-    /// creates can both pass the first check: `createWindowMs` widens that gap, and the later one then gets the
-    /// apply's message.
+    /// case), then the apply itself, which checks the exact name again (cluster/schema/schema.go `addClass`).
+    /// Concurrent creates can both pass the first check: `createWindowMs` widens that gap, and the later one then gets
+    /// the apply's message.
     func createClass(_ req: HTTPRequest) -> HTTPResponse {
         guard case .object(let body)? = try? JSONCodec.parse(req.body) else {
             return .weaviateError(422, "parsing body body from \"\" failed, because invalid JSON in request body")
@@ -106,7 +106,9 @@ extension WeaviateStandIn {
 
     static func refusal(_ r: SchemaRules.Refusal) -> HTTPResponse {
         // go-swagger's body validation answers {"code": N, "message": ...}; the handlers answer {"error": [...]}.
-        if let code = r.swaggerCode { return .json(422, ["code": .number(Double(code)), "message": .string(r.message)]) }
+        if let code = r.swaggerCode {
+            return .json(422, ["code": .number(Double(code)), "message": .string(r.message)])
+        }
         return .weaviateError(422, r.message)
     }
 }

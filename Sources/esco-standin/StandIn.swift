@@ -32,7 +32,7 @@ struct WeaviateCommand: AsyncParsableCommand {
     @Option(name: .customLong("create-window-ms")) var createWindowMs = 0
     @Option var seed: UInt64 = 0
     @Option(name: .customLong("replication-minimum-factor"),
-            help: "Weaviate's REPLICATION_MINIMUM_FACTOR: the factor of classes that send none; smaller ones are refused.")
+            help: "Weaviate's REPLICATION_MINIMUM_FACTOR: the factor of classes sending none; smaller are refused.")
     var replicationMinimumFactor = 1
     @Option(name: .customLong("cluster-nodes"), help: "Nodes of the modelled cluster, for replication factor checks.")
     var clusterNodes = 1

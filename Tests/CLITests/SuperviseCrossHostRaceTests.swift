@@ -53,8 +53,8 @@ extension SuperviseE2E {
                                 let home = dir.appendingPathComponent(name)
                                 let config = try stack.config(
                                     lockDirectory: home.appendingPathComponent("lock").path, name: name)
-                                supervisors.append(
-                                    try Self.superviseOnHost("racer\(host)", config: config, workingDirectory: home.path))
+                                let s = try Self.superviseOnHost("racer\(host)", config: config, workingDirectory: home.path)
+                                supervisors.append(s)
                             }
                             var statuses: [Int32?] = []
                             for s in supervisors { statuses.append(await s.wait(timeout: 120)) }
@@ -68,13 +68,13 @@ extension SuperviseE2E {
                             let state = try #require(try stack.store.state())
                             #expect(state.status == "completed")
                             // The holder wrote its own host name: the runners really were on separate hosts.
-                            #expect(["racer1", "racer2", "racer3", "racer4"].contains { state.holder.hasPrefix($0 + ":") },
-                                    "round \(round): holder \(state.holder)")
+                            let hosts = ["racer1", "racer2", "racer3", "racer4"]
+                            #expect(hosts.contains { state.holder.hasPrefix($0 + ":") }, "round \(round): \(state.holder)")
                             let ended = try #require(state.endedAtMs)
                             for (i, s) in supervisors.enumerated() {
                                 let verifiedAt = s.logTime(endingWith: "verified")
                                 #expect(verifiedAt.map { $0 >= ended } == true,
-                                        "round \(round) supervisor \(i + 1) verified at \(String(describing: verifiedAt))")
+                                        "round \(round) supervisor \(i + 1): \(String(describing: verifiedAt))")
                             }
                             try await E2EExpect.exactData(stack.store)
                             let writes = try stack.store.writeRequests()

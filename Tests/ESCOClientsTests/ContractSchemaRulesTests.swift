@@ -15,7 +15,9 @@ extension ContractTests {
         return (r.status, message ?? "")
     }
 
-    func minimalClass(_ name: String, _ properties: [JSONValue] = [["name": "code", "dataType": ["text"]]]) -> JSONValue {
+    func minimalClass(
+        _ name: String, _ properties: [JSONValue] = [["name": "code", "dataType": ["text"]]]
+    ) -> JSONValue {
         ["class": .string(name), "vectorizer": "none", "properties": .array(properties)]
     }
 
@@ -27,7 +29,8 @@ extension ContractTests {
             #expect(again.0 == 422 && again.1 == "class name \(name) already exists", "\(again)")
             let upper = name.uppercased()
             let similar = try await schemaWrite(target, "/v1/schema", minimalClass(upper))
-            #expect(similar.0 == 422 && similar.1 == "class already exists: found similar class \"\(name)\"", "\(similar)")
+            #expect(similar.0 == 422, "\(similar)")
+            #expect(similar.1 == "class already exists: found similar class \"\(name)\"")
 
             // ensureSchema never takes a similar class for ours.
             let ours = try ClassDefinition(json: minimalClass(upper))
@@ -82,8 +85,8 @@ extension ContractTests {
                 #expect(r.0 == status && (status == 200 || r.1 == message), "\(body): \(r)")
             }
             // A text property without tokenization gets `word`, and index flags get their defaults.
-            #expect(try await schemaWrite(target, "/v1/schema/\(name)/properties", ["name": "h", "dataType": ["text"]]).0
-                == 200)
+            let plain: JSONValue = ["name": "h", "dataType": ["text"]]
+            #expect(try await schemaWrite(target, "/v1/schema/\(name)/properties", plain).0 == 200)
             let stored = try await contractRaw("GET", target.url + "/v1/schema/\(name)", apiKey: target.apiKey)
             let h = stored.json?["properties"]?.arrayValue?.first { $0["name"] == "h" }
             #expect(h?["tokenization"] == "word" && h?["indexFilterable"] == true && h?["indexSearchable"] == true)
@@ -140,7 +143,7 @@ extension ContractTests {
     }
 
     /// Runners racing with different definitions: whoever loses is told, with both definitions; nobody succeeds with a
-    /// schema other than its own (Weaviate keeps the first of two concurrent adds of a property and answers 200 to both).
+    /// schema other than its own (Weaviate keeps the first of two concurrent adds of a property, answering 200 to both).
     @Test func concurrentEnsureSchemaWithDifferentDefinitionsNeverSucceedsWithTheWrongOne() async throws {
         try await withContractWeaviate { client, target in
             target.standIn?.setFaults(Faults(createWindowMs: 40))
@@ -170,7 +173,7 @@ extension ContractTests {
         }
     }
 
-    @Test(.enabled(if: ContractEnvironment.weaviateIsStandIn, "needs two concurrent creates inside the stand-in's window"))
+    @Test(.enabled(if: ContractEnvironment.weaviateIsStandIn, "needs the stand-in's window for concurrent creates"))
     func concurrentCreatesOfOneClassOneWinsTheOtherIsToldItExists() async throws {
         try await withContractWeaviate { _, target in
             target.standIn?.setFaults(Faults(createWindowMs: 300))

@@ -10,6 +10,7 @@ import TestSupport
 struct SchemaRaceTests {
     static let skillJSON: JSONValue = [
         "class": "Skill", "vectorizer": "none", "vectorIndexConfig": ["distance": "cosine"],
+        "invertedIndexConfig": ["indexTimestamps": false],
         "properties": [["name": "code", "dataType": ["text"], "tokenization": "field"],
                        ["name": "broaderSkills", "dataType": ["Skill"]]],
     ]
@@ -18,6 +19,8 @@ struct SchemaRaceTests {
         "class": "Skill", "vectorizer": "none", "vectorIndexType": "hnsw",
         "vectorIndexConfig": ["distance": "cosine", "ef": -1, "maxConnections": 32],
         "replicationConfig": ["factor": 1, "asyncEnabled": false],
+        // Go's omitempty: `indexTimestamps: false` is left out of Weaviate's answer.
+        "invertedIndexConfig": ["bm25": ["b": 0.75, "k1": 1.2], "cleanupIntervalSeconds": 60],
         "properties": [
             ["name": "code", "dataType": ["text"], "tokenization": "field", "indexFilterable": true,
              "indexSearchable": true, "indexRangeFilters": false],
@@ -28,7 +31,8 @@ struct SchemaRaceTests {
     @Test func rejectionsAreClassifiedByWeaviatesOwnMessages() {
         #expect(SchemaRejection(message: "class name Skill already exists") == .classExists)
         #expect(SchemaRejection(message: "updating schema: TYPE_ADD_CLASS: class already exists") == .classExists)
-        #expect(SchemaRejection(message: #"class already exists: found similar class "SKILL""#) == .similarClass("SKILL"))
+        #expect(SchemaRejection(message: #"class already exists: found similar class "SKILL""#)
+            == .similarClass("SKILL"))
         #expect(SchemaRejection(message: "alias name Skill already exists") == .alias("Skill"))
         #expect(SchemaRejection(message: #"class already exists: found similar alias "skill""#) == .alias("skill"))
         #expect(SchemaRejection(
@@ -54,7 +58,8 @@ struct SchemaRaceTests {
         let plan = SchemaPlan(ours: [skill], schema: ["classes": [.object(stored)]])
         #expect(plan.conflicts.count == 3, "\(plan.conflicts)")
         #expect(plan.conflicts.contains(
-            #"class Skill (resources/schemas/Skill.yaml): vectorIndexConfig.distance: ours "cosine", Weaviate's "dot""#))
+            #"class Skill (resources/schemas/Skill.yaml): vectorIndexConfig.distance: ours "cosine", "#
+                + #"Weaviate's "dot""#))
         let code = try #require(plan.conflicts.first { $0.hasPrefix("class Skill property code") })
         #expect(code.contains(#"tokenization: ours "field", Weaviate's "word""#), "\(code)")
         #expect(code.contains(#"ours {"dataType":["text"],"name":"code","tokenization":"field"}"#), "\(code)")
@@ -81,7 +86,8 @@ struct SchemaRaceTests {
             script.createReply = (422, "class name Skill already exists")
             let report = try await makeWeaviate(server.url).ensureSchema([try ClassDefinition(json: Self.skillJSON)])
             #expect(report.createdClasses.isEmpty && report.addedProperties.isEmpty)
-            #expect(server.requests.map { "\($0.method) \($0.path)" } == ["GET /v1/schema", "POST /v1/schema", "GET /v1/schema"])
+            #expect(server.requests.map { "\($0.method) \($0.path)" }
+                == ["GET /v1/schema", "POST /v1/schema", "GET /v1/schema"])
         }
     }
 
@@ -110,7 +116,8 @@ struct SchemaRaceTests {
                 try await makeWeaviate(server.url).ensureSchema([try ClassDefinition(json: Self.skillJSON)])
             }
             #expect(e?.code == .schema)
-            #expect(e?.description.contains(#"Weaviate holds a class named "SKILL", which differs only in case"#) == true,
+            #expect(e?.description.contains(#"Weaviate holds a class named "SKILL", which differs only in case"#)
+                    == true,
                     "\(String(describing: e))")
             // Nothing else was attempted after the refusal.
             #expect(server.requests.filter { $0.method == "POST" }.count == 1)

@@ -39,32 +39,24 @@ struct FailingSchemaWeaviate: WeaviateWriting {
 @Suite struct LeaseRaceTests {
     static let settings = LeaseLock.Settings(ttlMs: 60_000, heartbeatMs: 1_000, settleMs: 60)
 
-    /// Fischer's condition: a claim that lands later than the settle period after its read may overwrite a claim
-    /// that another runner has already confirmed, so it must not be trusted.
-    @Test func aClaimSlowerThanTheSettlePeriodBacksOffInsteadOfConfirming() async throws {
-        let m = SlowWritingMetadata(writeDelayMs: 150)
-        let me = Holder(host: "host-a", pid: 1, runId: "slow")
-        let lease = LeaseLock(store: StateStore(backend: m), me: me, settings: Self.settings)
-        guard case .busy(let e) = try await lease.acquire(fingerprint: "fp", force: false, stepCount: 3) else {
-            Issue.record("a claim that took longer than the settle period was trusted")
+    /// Fischer's condition: a claim that lands later than the settle period after its read may have overwritten a claim
+    /// another runner had already confirmed. That runner rewrites the state at every heartbeat, so a slow claim reads
+    /// back only after one heartbeat more; alone, it then holds the lease (a slow Weaviate never blocks ingestion).
+    @Test func aClaimSlowerThanTheSettlePeriodWaitsAHeartbeatBeforeConfirming() async throws {
+        let m = SlowWritingMetadata(writeDelayMs: 100)
+        let settings = LeaseLock.Settings(ttlMs: 60_000, heartbeatMs: 400, settleMs: 60)
+        let lease = LeaseLock(store: StateStore(backend: m), me: Holder(host: "host-a", pid: 1, runId: "slow"),
+                              settings: settings)
+        let start = ContinuousClock.now
+        guard case .acquired = try await lease.acquire(fingerprint: "fp", force: false, stepCount: 3) else {
+            Issue.record("a lone runner with a slow Weaviate did not get the lease")
             return
         }
-        #expect(e.meansTryLater)
-        #expect(e.description.contains("settle period (60 ms, ingest.settleMilliseconds)"), "\(e)")
-
-        // The same runner on a fast path confirms.
-        await m.setWriteDelay(0)
-        let again = LeaseLock(store: StateStore(backend: m), me: Holder(host: "host-a", pid: 1, runId: "fast"),
-                              settings: Self.settings)
-        // The slow claim it wrote is live; only its own run could take it over without waiting for expiry.
-        guard case .busy = try await again.acquire(fingerprint: "fp", force: false, stepCount: 3) else {
-            Issue.record("a live claim of another run was taken over")
-            return
-        }
+        #expect(ContinuousClock.now - start >= .milliseconds(400 + 60), "read back before a heartbeat had passed")
     }
 
-    /// Runner B read the state before A's claim landed and its claim arrived after A had confirmed: B backs off (its
-    /// claim was slow), and A keeps the lease at its next heartbeat and writes it back.
+    /// Runner B read the state before A's claim landed and its claim arrived after A had confirmed: B's claim was slow,
+    /// so B reads back only after a heartbeat; A keeps the lease at that heartbeat and writes it back, so B sees A.
     @Test func aConfirmedHolderKeepsItsLeaseWhenALateClaimOfTheSameGenerationLands() async throws {
         let m = InMemoryMetadata()
         let store = StateStore(backend: m)
