@@ -42,6 +42,19 @@ public struct ClassDefinition: Sendable, Equatable {
         return .object(o)
     }
 
+    /// The class with `replicationConfig.factor` set to `factor`, or unchanged when `factor` is nil: no factor is sent
+    /// then, and Weaviate applies its `REPLICATION_MINIMUM_FACTOR` (a factor below it is refused with 422,
+    /// usecases/replica/config.go).
+    public func withReplicationFactor(_ factor: Int?) -> ClassDefinition {
+        guard let factor, case .object(var o) = json else { return self }
+        var replication = o["replicationConfig"]?.objectValue ?? [:]
+        replication["factor"] = .number(Double(factor))
+        o["replicationConfig"] = .object(replication)
+        var copy = self
+        copy.json = .object(o)
+        return copy
+    }
+
     /// Reads every `*.yaml` in `directory`, sorted by file name.
     public static func load(directory: String) throws -> [ClassDefinition] {
         let names: [String]

@@ -45,12 +45,15 @@ public struct ESCOConfiguration: Sendable, Equatable {
         public var batchSize: Int
         public var consistencyLevel: ConsistencyLevel?
         public var schemaDirectory: String
+        /// `replicationConfig.factor` sent with every class; nil sends none, so Weaviate's `REPLICATION_MINIMUM_FACTOR`
+        /// applies (a server whose minimum is above a factor we sent would refuse the class).
+        public var replicationFactor: Int?
 
         public init(
             url: String = "http://127.0.0.1:8080", apiKeyEnv: String? = nil, apiKey: Secret? = nil,
             connectTimeoutSeconds: Double = 5, requestTimeoutSeconds: Double = 60, retries: Int = 5,
             batchSize: Int = 200, consistencyLevel: ConsistencyLevel? = nil,
-            schemaDirectory: String = "resources/schemas"
+            schemaDirectory: String = "resources/schemas", replicationFactor: Int? = nil
         ) {
             self.url = url
             self.apiKeyEnv = apiKeyEnv
@@ -61,6 +64,7 @@ public struct ESCOConfiguration: Sendable, Equatable {
             self.batchSize = batchSize
             self.consistencyLevel = consistencyLevel
             self.schemaDirectory = schemaDirectory
+            self.replicationFactor = replicationFactor
         }
     }
 

@@ -38,13 +38,14 @@ extension NodeReader {
         }
         try checkKeys(entries, allowed: [
             "url", "apiKeyEnv", "connectTimeoutSeconds", "requestTimeoutSeconds", "retries", "batchSize",
-            "consistencyLevel", "schemaDirectory",
+            "consistencyLevel", "schemaDirectory", "replicationFactor",
         ], path: path)
         for e in entries {
             let p = join(path, e.key), v = e.value
             if isNull(v) {
                 if e.key == "apiKeyEnv" { w.apiKeyEnv = nil }
                 if e.key == "consistencyLevel" { w.consistencyLevel = nil }
+                if e.key == "replicationFactor" { w.replicationFactor = nil }
                 continue
             }
             switch e.key {
@@ -65,6 +66,7 @@ extension NodeReader {
                     throw error(.badValue, v, p, "expected ONE, QUORUM or ALL, got \"\(raw)\"")
                 }
                 w.consistencyLevel = level
+            case "replicationFactor": w.replicationFactor = try int(v, p, 1...100)
             default: w.schemaDirectory = try string(v, p)
             }
         }

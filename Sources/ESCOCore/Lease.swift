@@ -37,9 +37,16 @@ public enum LeaseDecision: Sendable, Hashable {
         return readBack.runId == runId && readBack.generation == generation && readBack.status == .inProgress
     }
 
-    /// At a heartbeat: may the holder keep writing? False when a newer generation or another run holds it.
+    /// At a heartbeat: may the holder keep writing? False when a newer generation holds it (a takeover of an expired
+    /// lease, or `esco unlock --force`, always bumps the generation).
+    ///
+    /// Another run's claim of the *same* generation does not fence: only a racer that read the state before our claim
+    /// writes that generation, and one whose claim lands after we confirmed took longer than the settle period, so it
+    /// reads back only after a heartbeat interval (`LeaseLock.acquire`). The holder keeps the lease and its next write,
+    /// at the latest that heartbeat, restores it: the racer then reads the holder's claim and backs off.
     public static func stillHeld(readBack: IngestionState?, runId: String, generation: Int) -> Bool {
         guard let readBack else { return false }
-        return readBack.runId == runId && readBack.generation == generation
+        if readBack.runId == runId { return readBack.generation == generation }
+        return readBack.generation == generation && readBack.status == .inProgress
     }
 }

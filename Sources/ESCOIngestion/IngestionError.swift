@@ -5,6 +5,8 @@ public struct IngestionError: Error, CustomStringConvertible, Sendable {
         private init(_ raw: String) { self.raw = raw }
         public static let lock = Code("lock")
         public static let busy = Code("busy")
+        /// Weaviate was unreachable or overloaded before anything was ingested: try later.
+        public static let unavailable = Code("unavailable")
         public static let leaseLost = Code("lease-lost")
         public static let dataset = Code("dataset")
         public static let weaviate = Code("weaviate")
@@ -26,6 +28,10 @@ public struct IngestionError: Error, CustomStringConvertible, Sendable {
         self.hint = hint
         self.step = step
     }
+
+    /// Whether the run should be retried later (exit 1) rather than reported as failed (exit 2): another runner
+    /// holds or took the lease, or Weaviate was unavailable before anything was ingested.
+    public var meansTryLater: Bool { code == .busy || code == .unavailable || code == .leaseLost }
 
     public var description: String {
         var s = step.map { "step \($0): " } ?? ""

@@ -83,19 +83,20 @@ public struct IngestionRunner: Sendable {
         }
         defer { fileLock?.release() }
 
-        // The state lives in the Metadata class: the schema must exist before the lease can be claimed.
-        // Creating it is idempotent; two racers may both try, so a failure is retried once after the other
-        // creation has landed.
+        // The state lives in the Metadata class: the schema must exist before the lease can be claimed. Runners on
+        // other hosts may be creating it at the same moment; `ensureSchema` is idempotent under that race.
         let schema: String
-        do { schema = try await weaviate.ensureSchema() } catch {
-            try await Task.sleep(nanoseconds: 300_000_000)
-            schema = try await weaviate.ensureSchema()
-        }
+        do { schema = try await weaviate.ensureSchema() } catch { throw Self.beforeLease(error, "creating the schema") }
         let plan0 = IngestionPlan(labelVectors: settings.labelVectors, completedSteps: [])
         let lease = LeaseLock(store: store, me: me, settings: settings.lease)
-        switch try await lease.acquire(
-            fingerprint: fingerprint, force: force, stepCount: plan0.steps.count, vectorizer: live)
-        {
+        let acquisition: LeaseLock.Acquisition
+        do {
+            acquisition = try await lease.acquire(
+                fingerprint: fingerprint, force: force, stepCount: plan0.steps.count, vectorizer: live)
+        } catch {
+            throw Self.beforeLease(error, "claiming the ingestion lease")
+        }
+        switch acquisition {
         case .busy(let e): return .busy(e)
         case .alreadyComplete(let s): return .alreadyComplete(s)
         case .acquired(let resume):
@@ -147,6 +148,27 @@ public struct IngestionRunner: Sendable {
                 await Task.detached { try? await lease.finish(status: .failed, error: message) }.value
                 throw error
             }
+        }
+    }
+}
+
+extension IngestionRunner {
+    /// Before the lease is ours nothing but the schema has been written: Weaviate unreachable, timing out or
+    /// overloaded then means "try later" (exit 1, the supervisor retries), never a failed ingestion (exit 2).
+    static func beforeLease(_ error: any Error, _ doing: String) -> any Error {
+        guard let e = error as? WeaviateError, e.isTransient else { return error }
+        return IngestionError(.unavailable, "\(doing): \(e.description)",
+                              hint: "nothing was ingested yet; run again once Weaviate answers (weaviate.url)")
+    }
+}
+
+extension WeaviateError {
+    /// A failure that says nothing about the request itself: connection, timeout, 429 or 5xx after retries.
+    var isTransient: Bool {
+        switch code {
+        case .connection, .timeout: true
+        case .http: status.map { $0 == 429 || (500...599).contains($0) } ?? false
+        default: false
         }
     }
 }

@@ -40,12 +40,19 @@ public actor LeaseLock {
         self.now = now
     }
 
+    /// Claim, settle, read back. Weaviate has no compare-and-set, so this is Fischer's protocol: it gives one holder
+    /// only if no claim lands later than the settle period after the read it was based on. A claim of ours that took
+    /// that long (a loaded host, a slow Weaviate) may have landed after another runner on another host confirmed; that
+    /// runner keeps its lease (`LeaseDecision.stillHeld`) and rewrites the state at every heartbeat. So such a claim
+    /// reads back only after one heartbeat interval more: if it is still ours then, nobody confirmed before it.
     /// - Parameter vectorizer: the live vectorizer's identity, recorded with the state. Data of the same
     ///   fingerprint made by another identity (an image swapped under an unchanged configuration) is neither
     ///   complete nor resumable: its vectors cannot be mixed with the new ones.
     public func acquire(
         fingerprint: String, force: Bool, stepCount: Int, vectorizer: VectorizerIdentity
     ) async throws -> Acquisition {
+        let readStarted = ContinuousClock.now
+        let settle = Duration.milliseconds(settings.settleMs)
         let current = try await store.read()
         let otherModel = current.map { $0.fingerprint == fingerprint && $0.vectorizer != vectorizer } ?? false
         let decision = LeaseDecision.decide(
@@ -64,7 +71,9 @@ public actor LeaseLock {
                 fingerprint: fingerprint, counts: current?.fingerprint == fingerprint ? current?.counts ?? [:] : [:],
                 completedSteps: resume, vectorizer: vectorizer)
             try await record("claimed generation \(generation)")
-            try await Task.sleep(nanoseconds: UInt64(settings.settleMs) * 1_000_000)
+            let took = ContinuousClock.now - readStarted
+            try await Task.sleep(for: settle > .zero && took >= settle
+                ? settle + .milliseconds(settings.heartbeatMs) + took * 2 : settle)
             let readBack = try await store.read()
             guard LeaseDecision.confirmed(readBack: readBack, runId: me.runId, generation: generation) else {
                 let other = readBack ?? IngestionState()

@@ -15,7 +15,8 @@ public struct Faults: Sendable, Equatable {
     /// After this many successful write requests the server stops serving (the executable exits 3).
     public var exitAfterWrites: Int? = nil
     /// Sleep between the existence check and the write of `POST /v1/objects`, so concurrent
-    /// creates of one id can both succeed, as in Weaviate.
+    /// creates of one id can both succeed, as in Weaviate; and between a schema change's checks and its
+    /// Raft apply (`POST /v1/schema`, `POST /v1/schema/{class}/properties`), where Weaviate can race too.
     public var createWindowMs: Int = 0
     /// Seed of the fault dice, for reproducible runs.
     public var seed: UInt64 = 0

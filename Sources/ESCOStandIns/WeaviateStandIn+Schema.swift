@@ -1,5 +1,6 @@
-import Synchronization
 import ESCOCore
+import Foundation
+import Synchronization
 
 /// Primitive data types Weaviate accepts (anything else must name a class: a reference).
 let primitiveDataTypes: Set<String> = [
@@ -26,95 +27,88 @@ extension WeaviateStandIn {
         return .empty(200)
     }
 
+    /// `POST /v1/schema` as Weaviate 1.32.2: defaults and validation (`SchemaRules`), then the existence check that
+    /// runs before the Raft apply (cluster/schema/manager.go `PreApplyFilter`: exact name, or a name differing only in
+    /// case), then the apply itself, which checks the exact name again (cluster/schema/schema.go `addClass`).
+    /// Concurrent creates can both pass the first check: `createWindowMs` widens that gap, and the later one then gets
+    /// the apply's message.
     func createClass(_ req: HTTPRequest) -> HTTPResponse {
-        guard case .object(var c)? = try? JSONCodec.parse(req.body) else {
+        guard case .object(let body)? = try? JSONCodec.parse(req.body) else {
             return .weaviateError(422, "parsing body body from \"\" failed, because invalid JSON in request body")
         }
-        guard var name = c["class"]?.stringValue, !name.isEmpty else {
-            return .weaviateError(422, "class name must not be empty")
-        }
-        // Weaviate upper-cases the first letter of class names.
-        name = name.prefix(1).uppercased() + name.dropFirst()
-        c["class"] = .string(name)
-        if c["vectorizer"] == nil { c["vectorizer"] = "none" }
-        if c["vectorIndexType"] == nil { c["vectorIndexType"] = "hnsw" }
-        let props = (c["properties"]?.arrayValue ?? [])
-        return store.withLock { s in
-            if s.classes[name] != nil { return .weaviateError(422, "class name \"\(name)\" already exists") }
-            var seen: Set<String> = []
-            var filled: [JSONValue] = []
-            for p in props {
-                switch Self.normaliseProperty(p, className: name, classes: s.classes) {
-                case .failure(let message): return .weaviateError(422, message)
-                case .success(let np):
-                    let pn = np["name"]?.stringValue ?? ""
-                    if !seen.insert(pn.lowercased()).inserted {
-                        return .weaviateError(422, "class \"\(name)\": conflict for property \"\(pn)\": already in use or provided multiple times")
-                    }
-                    filled.append(np)
-                }
+        let prepared: [String: JSONValue]
+        do throws(SchemaRules.Refusal) {
+            prepared = try store.withLock { s throws(SchemaRules.Refusal) in
+                try schemaRules.prepareClass(body, classExists: { s.classes[$0] != nil })
             }
-            c["properties"] = .array(filled)
-            s.commit(["op": "putClass", "class": .object(c)])
-            return .json(200, .object(c))
+        } catch {
+            return Self.refusal(error)
+        }
+        let name = prepared["class"]?.stringValue ?? ""
+        let similar = store.withLock { s in s.classOrder.first { $0.lowercased() == name.lowercased() } }
+        if let similar {
+            return .weaviateError(422, similar == name
+                ? "class name \(name) already exists"
+                : "class already exists: found similar class \"\(similar)\"")
+        }
+        sleepCreateWindow()
+        return store.withLock { s in
+            if s.classes[name] != nil {
+                return .weaviateError(422, "updating schema: TYPE_ADD_CLASS: class already exists")
+            }
+            s.commit(["op": "putClass", "class": .object(prepared)])
+            return .json(200, .object(prepared))
         }
     }
 
+    /// `POST /v1/schema/{class}/properties` as Weaviate 1.32.2: the class must exist, the property is validated against
+    /// the class as read (usecases/schema/property.go `AddClassProperty`), then applied through Raft, where a property
+    /// of the same name added meanwhile wins silently (cluster/schema/meta_class.go `MergeProps`: the request still
+    /// answers 200; Weaviate then copies the later one's `indexRangeFilters`, which the stand-in does not model and the
+    /// product never sets). `createWindowMs` widens that gap.
     func addProperty(_ className: String, _ req: HTTPRequest) -> HTTPResponse {
-        guard let p = try? JSONCodec.parse(req.body) else {
+        guard let body = try? JSONCodec.parse(req.body) else {
             return .weaviateError(422, "parsing body body from \"\" failed, because invalid JSON in request body")
         }
+        let prepared: JSONValue
+        do throws(SchemaRules.Refusal) {
+            prepared = try store.withLock { s throws(SchemaRules.Refusal) in
+                guard s.classes[className] != nil else { throw SchemaRules.Refusal(message: "class is nil: not found") }
+                return try schemaRules.prepareProperty(
+                    body, className: className, existing: s.properties(of: className),
+                    classExists: { s.classes[$0] != nil })
+            }
+        } catch {
+            return Self.refusal(error)
+        }
+        sleepCreateWindow()
         return store.withLock { s in
             guard s.classes[className] != nil else {
-                return .weaviateError(422, "could not find class \"\(className)\" in schema")
+                return .weaviateError(422, "updating schema: TYPE_ADD_PROPERTY: class not found")
             }
-            switch Self.normaliseProperty(p, className: className, classes: s.classes) {
-            case .failure(let message): return .weaviateError(422, message)
-            case .success(let np):
-                let pn = np["name"]?.stringValue ?? ""
-                if s.properties(of: className).contains(where: { $0["name"]?.stringValue?.lowercased() == pn.lowercased() }) {
-                    return .weaviateError(422, "class \"\(className)\": property \"\(pn)\" already exists")
-                }
-                s.commit(["op": "addProperty", "className": .string(className), "property": np])
-                return .json(200, np)
+            let pn = (prepared["name"]?.stringValue ?? "").lowercased()
+            if s.properties(of: className).contains(where: { $0["name"]?.stringValue?.lowercased() == pn }) {
+                return .json(200, prepared)
             }
+            s.commit(["op": "addProperty", "className": .string(className), "property": prepared])
+            return .json(200, prepared)
         }
     }
 
-    enum PropertyResult { case success(JSONValue), failure(String) }
+    var schemaRules: SchemaRules {
+        SchemaRules(replicationMinimumFactor: options.replicationMinimumFactor, nodes: options.clusterNodes)
+    }
 
-    /// Validates a property definition and fills in the defaults Weaviate adds.
-    static func normaliseProperty(_ p: JSONValue, className: String, classes: [String: JSONValue]) -> PropertyResult {
-        guard case .object(var o) = p, let name = o["name"]?.stringValue, !name.isEmpty else {
-            return .failure("property must have a non-empty 'name'")
+    private func sleepCreateWindow() {
+        let window = faults.createWindowMs
+        if window > 0 { usleep(UInt32(window) * 1000) }
+    }
+
+    static func refusal(_ r: SchemaRules.Refusal) -> HTTPResponse {
+        // go-swagger's body validation answers {"code": N, "message": ...}; the handlers answer {"error": [...]}.
+        if let code = r.swaggerCode {
+            return .json(422, ["code": .number(Double(code)), "message": .string(r.message)])
         }
-        guard name.first!.isLetter || name.first == "_", name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-            return .failure("'\(name)' is not a valid property name. Property names in Weaviate are restricted to valid GraphQL names, which must be “/[_A-Za-z][_0-9A-Za-z]{0,230}/”.")
-        }
-        guard let types = o["dataType"]?.arrayValue?.compactMap(\.stringValue), !types.isEmpty else {
-            return .failure("property '\(name)': dataType must be a non-empty array of strings")
-        }
-        if types.count == 1, primitiveDataTypes.contains(types[0]) {
-            if types[0].hasPrefix("text") || types[0].hasPrefix("string") {
-                if o["tokenization"] == nil { o["tokenization"] = "word" }
-                let tok = o["tokenization"]?.stringValue ?? ""
-                if !["word", "field", "whitespace", "lowercase", "trigram", "gse", "kagome_ja", "kagome_kr"].contains(tok) {
-                    return .failure("property '\(name)': tokenization '\(tok)' is not allowed for data type '\(types[0])'")
-                }
-                if o["indexSearchable"] == nil { o["indexSearchable"] = true }
-            }
-            if o["indexFilterable"] == nil { o["indexFilterable"] = true }
-        } else {
-            for t in types {
-                if primitiveDataTypes.contains(t) {
-                    return .failure("property '\(name)': invalid dataType: primitive type '\(t)' cannot be mixed with other types")
-                }
-                guard t == className || classes[t] != nil else {
-                    return .failure("property '\(name)': invalid dataType: reference property to nonexistent class \"\(t)\"")
-                }
-            }
-            if o["indexFilterable"] == nil { o["indexFilterable"] = true }
-        }
-        return .success(.object(o))
+        return .weaviateError(422, r.message)
     }
 }

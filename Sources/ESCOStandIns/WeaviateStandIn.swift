@@ -23,6 +23,11 @@ public final class WeaviateStandIn: Sendable {
         public var idleTimeoutSeconds: Double
         /// Called once the `exitAfterWrites`-th write has been answered (the executable exits 3).
         public var onExitAfterWrites: (@Sendable () -> Void)?
+        /// Weaviate's `REPLICATION_MINIMUM_FACTOR` (default 1): classes get it when they send no factor, and a
+        /// smaller factor is refused.
+        public var replicationMinimumFactor = 1
+        /// Nodes the modelled cluster has for placing a class's replicas (schema checks only; data is not replicated).
+        public var clusterNodes = 1
 
         public init(
             host: String = "127.0.0.1", port: Int = 0, dataDirectory: URL? = nil, apiKey: String? = nil,

@@ -37,6 +37,11 @@ struct WeaviateCommand: AsyncParsableCommand {
     var queryDefaultsLimit = QueryLimits().defaultsLimit
     @Option(name: .customLong("idle-timeout-seconds"), help: "Close keep-alive connections idle this long.")
     var idleTimeoutSeconds = 10.0
+    @Option(name: .customLong("replication-minimum-factor"),
+            help: "Weaviate's REPLICATION_MINIMUM_FACTOR: the factor of classes sending none; smaller are refused.")
+    var replicationMinimumFactor = 1
+    @Option(name: .customLong("cluster-nodes"), help: "Nodes of the modelled cluster, for replication factor checks.")
+    var clusterNodes = 1
 
     func validate() throws {
         guard queryMaximumResults > 0, queryDefaultsLimit > 0, idleTimeoutSeconds > 0 else {
@@ -46,13 +51,16 @@ struct WeaviateCommand: AsyncParsableCommand {
         guard (0...1).contains(errorRate), (0...1).contains(dropRate) else {
             throw ValidationError("--error-rate and --drop-rate must be between 0 and 1")
         }
+        guard replicationMinimumFactor >= 1, clusterNodes >= 1 else {
+            throw ValidationError("--replication-minimum-factor and --cluster-nodes must be at least 1")
+        }
     }
 
     func run() async throws {
         let faults = Faults(
             latencyMs: latencyMs, errorRate: errorRate, dropRate: dropRate, readinessDelayMs: readinessDelayMs,
             exitAfterWrites: exitAfterWrites, createWindowMs: createWindowMs, seed: seed)
-        let options = WeaviateStandIn.Options(
+        var options = WeaviateStandIn.Options(
             host: host, port: port, dataDirectory: URL(fileURLWithPath: dataDir), apiKey: apiKey, faults: faults,
             queryLimits: QueryLimits(defaultsLimit: queryDefaultsLimit, maximumResults: queryMaximumResults),
             idleTimeoutSeconds: idleTimeoutSeconds,
@@ -61,6 +69,8 @@ struct WeaviateCommand: AsyncParsableCommand {
                 // A crash, on purpose: no snapshot, the write-ahead log must carry everything.
                 _exit(3)
             })
+        options.replicationMinimumFactor = replicationMinimumFactor
+        options.clusterNodes = clusterNodes
         let server: WeaviateStandIn
         do {
             server = try WeaviateStandIn(options: options)

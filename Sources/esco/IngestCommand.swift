@@ -105,7 +105,7 @@ func withInterruptions<T: Sendable>(
         return try await task.value
     } catch let e as IngestionError {
         printError("esco: ingestion failed: \(e.description)")
-        return e.code == .busy ? .tryLater : .needsIngestionOrFailed
+        return e.meansTryLater ? .tryLater : .needsIngestionOrFailed
     } catch let e as DatasetError {
         printError("esco: \(e.description)")
         return .dataError

@@ -23,9 +23,9 @@ extension SuperviseE2E {
                 try await withVectorizerStandIn { v in
                     for round in 1...rounds {
                         try await withWeaviateStandIn { w in
-                            // Weaviate's non-atomic create, widened so racing claims really overlap.
+                            // Weaviate's non-atomic creates (objects; schema changes before their Raft apply), widened.
                             let stack = E2EStack(dir: dir, weaviate: w, vectorizer: v)
-                            try stack.store.setFaults(["createWindowMs": 200])
+                            try stack.store.setFaults(["createWindowMs": 50])
                             let config = try stack.config(lockDirectory: lockDir, name: "round\(round)")
                             let supervisors = try (0..<4).map { _ in try E2EProcess.supervise(config) }
                             var statuses: [Int32?] = []

@@ -18,17 +18,23 @@ struct SchemaTests {
         #expect(names.isSuperset(of: ["Occupation", "Skill", "ISCOGroup", "SkillGroup", "SkillCollection", "Metadata"]))
         let occupation = try #require(classes.first { $0.name == "Occupation" })
         #expect(occupation.json["vectorizer"] == "none")
-        #expect(occupation.json["replicationConfig"]?["factor"] == 1)
+        // No factor unless the profile sets one: a server with REPLICATION_MINIMUM_FACTOR above it would refuse it.
+        #expect(classes.allSatisfy { $0.json["replicationConfig"] == nil })
+        #expect(occupation.withReplicationFactor(3).json["replicationConfig"]?["factor"] == 3)
+        #expect(occupation.withReplicationFactor(nil) == occupation)
         let skills = try #require(occupation.properties.first { $0.name == "essentialSkills" })
         #expect(skills.isReference && skills.dataType == ["Skill"])
         #expect(occupation.withoutReferences["properties"]?.arrayValue?.contains { $0["name"] == "essentialSkills" } == false)
     }
 
     @Test func createsClassesBeforeReferencesAndAddsMissingProperties() async throws {
-        let existing = #"{"classes":[{"class":"Skill","properties":[{"name":"conceptUri","dataType":["text"]}]}]}"#
-        try await withCannedServer({ req in
-            req.method == "GET" ? .respond(status: 200, body: existing) : .respond(status: 200, body: "{}")
-        }) { server in
+        // The stand-in refuses a reference to a class that does not exist yet, so success proves the order.
+        try await withWeaviateStandIn { url in
+            let client = makeWeaviate(url)
+            let older = try ClassDefinition(json: [
+                "class": "Skill", "properties": [["name": "conceptUri", "dataType": ["text"]]],
+            ])
+            try await client.ensureSchema([older])
             let skill = try ClassDefinition(json: [
                 "class": "Skill",
                 "properties": [["name": "conceptUri", "dataType": ["text"]], ["name": "code", "dataType": ["text"]],
@@ -38,15 +44,10 @@ struct SchemaTests {
                 "class": "Occupation",
                 "properties": [["name": "conceptUri", "dataType": ["text"]], ["name": "skills", "dataType": ["Skill"]]],
             ])
-            let report = try await makeWeaviate(server.url).ensureSchema([skill, occupation])
+            let report = try await client.ensureSchema([skill, occupation])
             #expect(report.createdClasses == ["Occupation"])
             #expect(Set(report.addedProperties) == ["Occupation.skills", "Skill.code", "Skill.occupations"])
-            let writes = server.requests.filter { $0.method == "POST" }
-            #expect(writes.first?.path == "/v1/schema")
-            let created = writes.first?.bodyJSON as? [String: Any]
-            #expect((created?["properties"] as? [[String: Any]])?.map { $0["name"] as? String } == ["conceptUri"])
-            #expect(writes.dropFirst().allSatisfy { $0.path.hasSuffix("/properties") })
-            #expect(writes.count == 4)
+            #expect(SchemaPlan(ours: [skill, occupation], schema: try await client.getSchema()).isComplete)
         }
     }
 
@@ -56,7 +57,9 @@ struct SchemaTests {
             let skill = try ClassDefinition(json: ["class": "Skill", "properties": [["name": "code", "dataType": ["text"]]]])
             let e = await weaviateError { try await makeWeaviate(server.url).ensureSchema([skill]) }
             #expect(e?.code == .schema)
-            #expect(e?.description.contains("class Skill property code: expected dataType [\"text\"], found [\"int\"]") == true)
+            #expect(e?.description.contains("class Skill property code: dataType differs: ours ") == true, "\(String(describing: e))")
+            #expect(e?.description.contains(#"{"dataType":["int"],"name":"code"}"#) == true)
+            #expect(e?.description.contains("Nothing was changed") == true)
             #expect(server.requests.allSatisfy { $0.method == "GET" })
         }
     }

@@ -64,6 +64,16 @@ import Testing
     @Test func newerGenerationFencesTheOldHolder() {
         #expect(!LeaseDecision.stillHeld(readBack: state(.inProgress, runId: "me", generation: 5), runId: "me", generation: 4))
         #expect(LeaseDecision.stillHeld(readBack: state(.inProgress, runId: "me", generation: 4), runId: "me", generation: 4))
+        #expect(!LeaseDecision.stillHeld(readBack: state(.inProgress, runId: "x", generation: 5), runId: "me", generation: 4))
+        #expect(!LeaseDecision.stillHeld(readBack: nil, runId: "me", generation: 4))
+    }
+
+    /// A racer from another host whose claim of the same generation landed after ours was confirmed backs off
+    /// (its claim was slower than the settle period), so it does not take the lease from the confirmed holder.
+    @Test func aLateClaimOfTheSameGenerationDoesNotFenceTheConfirmedHolder() {
+        #expect(LeaseDecision.stillHeld(readBack: state(.inProgress, runId: "late", generation: 4), runId: "me", generation: 4))
+        // A state that is no longer in progress (an operator's unlock marks the run failed) always fences.
+        #expect(!LeaseDecision.stillHeld(readBack: state(.failed, runId: "op", generation: 4), runId: "me", generation: 4))
     }
 
     @Test func derivedStatus() {

@@ -26,7 +26,7 @@ actor CancellableMetadata: MetadataBackend {
         let runner = IngestionRunner(
             dataset: try ESCODataset.open(DatasetPaths.sample), store: StateStore(backend: m), weaviate: w,
             vectorizer: SlowVectorizer(),
-            settings: .init(lease: .init(ttlMs: 60_000, heartbeatMs: 10_000, settleMs: 1), batchSize: 16,
+            settings: .init(lease: .init(ttlMs: 60_000, heartbeatMs: 10_000, settleMs: 0), batchSize: 16,
                             labelVectors: false, lockDirectory: nil),
             progress: SilentProgress(), logger: Logger(label: "test"))
         let task = Task { try await runner.run(force: false) }
