@@ -20,6 +20,9 @@ actor SlowWritingMetadata: MetadataBackend {
         try await inner.upsertMetadata(id: id, properties: properties)
     }
     func listEvents(limit: Int) async throws -> [[String: JSONValue]] { try await inner.listEvents(limit: limit) }
+    func deleteEvents(generationBelow generation: Int) async throws -> Int {
+        try await inner.deleteEvents(generationBelow: generation)
+    }
 }
 
 /// `WeaviateWriting` whose schema creation fails with `error`; nothing else is reached.
@@ -38,6 +41,7 @@ struct FailingSchemaWeaviate: WeaviateWriting {
 /// holds the lease (issue 10).
 @Suite struct LeaseRaceTests {
     static let settings = LeaseLock.Settings(ttlMs: 60_000, heartbeatMs: 1_000, settleMs: 60)
+    static let model = VectorizerIdentity(model: "test/model", directTokenize: true, dimensions: 4)
 
     /// Fischer's condition: a claim that lands later than the settle period after its read may have overwritten a claim
     /// another runner had already confirmed. That runner rewrites the state at every heartbeat, so a slow claim reads
@@ -48,7 +52,7 @@ struct FailingSchemaWeaviate: WeaviateWriting {
         let lease = LeaseLock(store: StateStore(backend: m), me: Holder(host: "host-a", pid: 1, runId: "slow"),
                               settings: settings)
         let start = ContinuousClock.now
-        guard case .acquired = try await lease.acquire(fingerprint: "fp", force: false, stepCount: 3) else {
+        guard case .acquired = try await lease.acquire(fingerprint: "fp", force: false, stepCount: 3, vectorizer: Self.model) else {
             Issue.record("a lone runner with a slow Weaviate did not get the lease")
             return
         }
@@ -61,7 +65,7 @@ struct FailingSchemaWeaviate: WeaviateWriting {
         let m = InMemoryMetadata()
         let store = StateStore(backend: m)
         let a = LeaseLock(store: store, me: Holder(host: "host-a", pid: 1, runId: "a"), settings: Self.settings)
-        guard case .acquired = try await a.acquire(fingerprint: "fp", force: false, stepCount: 3) else {
+        guard case .acquired = try await a.acquire(fingerprint: "fp", force: false, stepCount: 3, vectorizer: Self.model) else {
             Issue.record("the only runner did not acquire")
             return
         }
