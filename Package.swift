@@ -113,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "esco-standin",
             dependencies: [
-                "ESCOStandIns", "ESCOModel",
+                "ESCOCore", "ESCOStandIns", "ESCOModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

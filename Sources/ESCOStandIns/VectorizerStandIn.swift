@@ -18,6 +18,8 @@ public final class VectorizerStandIn: Sendable {
         public var dimensions: Int
         /// A batch of n texts costs n × costMs / batchSpeedup (DESIGN section 6: about 1.6× on CPU).
         public var batchSpeedup: Double
+        /// Serve this model's vectors (real cost, no modelled sleep) instead of `HashedEmbedding`.
+        public var model: (any TextEmbeddingModel)?
 
         public init(
             host: String = "127.0.0.1", port: Int = 0, costMs: Int = 0, workers: Int = 2, batch: Bool = true,
@@ -31,6 +33,15 @@ public final class VectorizerStandIn: Sendable {
             self.dimensions = dimensions
             self.batchSpeedup = batchSpeedup
         }
+
+        /// The vector length served: the model's when there is one.
+        var servedDimensions: Int { model?.dimensions ?? dimensions }
+    }
+
+    /// The vectors of `texts`: the model's when one is configured, else the lexical stand-in's.
+    private func embed(_ texts: [String]) -> [[Float]] {
+        if let model = options.model { return model.embed(texts) }
+        return texts.map { HashedEmbedding.embed($0, dimensions: options.dimensions) }
     }
 
     struct Counters {
@@ -89,6 +100,7 @@ public final class VectorizerStandIn: Sendable {
         switch (req.method, req.path) {
         case ("GET", "/.well-known/ready"), ("GET", "/.well-known/live"): return .empty(204)
         case ("GET", "/meta"):
+            if let model = options.model { return .json(200, ["model": model.metaModel]) }
             return .json(
                 200,
                 [
@@ -120,21 +132,21 @@ public final class VectorizerStandIn: Sendable {
         }
         if let text = body["text"]?.stringValue {
             occupySlot(texts: 1, batched: false)
-            var out = Array("{\"dim\":\(options.dimensions),\"text\":".utf8)
+            var out = Array("{\"dim\":\(options.servedDimensions),\"text\":".utf8)
             JSONCodec.writeString(text, into: &out)
             out += Array(",\"vector\":".utf8)
-            JSONCodec.writeFloats(HashedEmbedding.embed(text, dimensions: options.dimensions), into: &out)
+            JSONCodec.writeFloats(embed([text])[0], into: &out)
             out.append(UInt8(ascii: "}"))
             return .jsonBytes(200, out)
         }
         if options.batch, let texts = body["texts"]?.arrayValue?.compactMap(\.stringValue) {
             occupySlot(texts: texts.count, batched: true)
-            var out = Array("{\"dims\":\(options.dimensions),\"texts\":".utf8)
+            var out = Array("{\"dims\":\(options.servedDimensions),\"texts\":".utf8)
             JSONCodec.write(.array(texts.map { .string($0) }), into: &out)
             out += Array(",\"vectors\":[".utf8)
-            for (n, t) in texts.enumerated() {
+            for (n, vector) in embed(texts).enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
-                JSONCodec.writeFloats(HashedEmbedding.embed(t, dimensions: options.dimensions), into: &out)
+                JSONCodec.writeFloats(vector, into: &out)
             }
             out += Array("]}".utf8)
             return .jsonBytes(200, out)

@@ -72,12 +72,26 @@ struct VectorizerCommand: AsyncParsableCommand {
     @Option(help: "Concurrency limit of the modelled model server.") var workers = 2
     @Flag(name: .customLong("no-batch"), help: "Reject {\"texts\": [...]} like the released containers.")
     var noBatch = false
+    @Option(
+        help: ArgumentHelp(
+            "Serve this sentence-transformers model directory (all-MiniLM-L6-v2) natively instead of lexical vectors.",
+            valueName: "dir"))
+    var model: String?
+    @Option(name: .customLong("max-batch"), help: "With --model: most texts per forward pass.") var maxBatch = 64
 
     func run() async throws {
         let server: VectorizerStandIn
+        var options = VectorizerStandIn.Options(host: host, port: port, costMs: costMs, workers: workers, batch: !noBatch)
+        if let model {
+            do {
+                options.model = try NativeModel(directory: model, maxBatch: maxBatch)
+            } catch {
+                FileHandle.standardError.write(Data("esco-standin: cannot load the model in \(model): \(error)\n".utf8))
+                throw ExitCode(78)
+            }
+        }
         do {
-            server = try VectorizerStandIn(
-                options: .init(host: host, port: port, costMs: costMs, workers: workers, batch: !noBatch))
+            server = try VectorizerStandIn(options: options)
         } catch {
             FileHandle.standardError.write(Data("esco-standin: cannot start the vectorizer stand-in: \(error)\n".utf8))
             throw ExitCode(78)
