@@ -46,7 +46,8 @@ public struct BertEncoder: Sendable {
         positionEmbeddings = try w.tensor("embeddings.position_embeddings.weight", shape: [c.maxPositions, d])
         tokenTypeEmbeddings = try w.tensor("embeddings.token_type_embeddings.weight", shape: [c.typeVocabulary, d])
         embeddingNorm = (
-            try w.tensor("embeddings.LayerNorm.weight", shape: [d]), try w.tensor("embeddings.LayerNorm.bias", shape: [d])
+            try w.tensor("embeddings.LayerNorm.weight", shape: [d]),
+            try w.tensor("embeddings.LayerNorm.bias", shape: [d])
         )
         layers = try (0..<c.layers).map { i in
             let p = "encoder.layer.\(i)."
@@ -157,7 +158,8 @@ public struct BertEncoder: Sendable {
                                 p.baseAddress, Int32(n))
                             for r in 0..<n { softmax(p.baseAddress! + r * n, count: n) }
                             esco_sgemm(
-                                0, Int32(n), Int32(dh), Int32(n), 1, p.baseAddress, Int32(n), q + 2 * d, Int32(3 * d), 0,
+                                0, Int32(n), Int32(dh), Int32(n), 1, p.baseAddress, Int32(n), q + 2 * d, Int32(3 * d),
+                                0,
                                 ctx.baseAddress! + start * d + h * dh, Int32(d))
                         }
                     }

@@ -61,8 +61,9 @@ enum BertNormalizer {
 
     /// ASCII punctuation (which includes symbols such as `$+<=>^|~`) or any Unicode P* category.
     static func isPunctuation(_ s: Unicode.Scalar) -> Bool {
-        if s.isASCII, let v = Optional(s.value), (33...47).contains(v) || (58...64).contains(v)
-            || (91...96).contains(v) || (123...126).contains(v)
+        if s.isASCII, let v = Optional(s.value),
+            (33...47).contains(v) || (58...64).contains(v)
+                || (91...96).contains(v) || (123...126).contains(v)
         {
             return true
         }

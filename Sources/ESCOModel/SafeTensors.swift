@@ -64,7 +64,8 @@ public struct SafeTensors: Sendable {
             throw ModelError("\(path): tensor \(name) is missing; is this a BERT sentence-transformers model?")
         }
         guard t.shape == shape else {
-            throw ModelError("\(path): tensor \(name) has shape \(t.shape), expected \(shape); config.json does not match")
+            throw ModelError(
+                "\(path): tensor \(name) has shape \(t.shape), expected \(shape); config.json does not match")
         }
         return t.values
     }

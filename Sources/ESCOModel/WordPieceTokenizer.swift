@@ -29,7 +29,9 @@ public struct WordPieceTokenizer: Sendable {
 
     init(vocabulary: [[UInt8]: Int32], path: String) throws {
         func id(_ token: String) throws -> Int32 {
-            guard let id = vocabulary[Array(token.utf8)] else { throw ModelError("\(path): no \(token) token in the vocabulary") }
+            guard let id = vocabulary[Array(token.utf8)] else {
+                throw ModelError("\(path): no \(token) token in the vocabulary")
+            }
             return id
         }
         vocab = vocabulary
@@ -74,7 +76,9 @@ public struct WordPieceTokenizer: Sendable {
         var i = 0
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "["),
-                let hit = specials.filter({ matches($0.bytes, in: bytes, at: i) }).max(by: { $0.bytes.count < $1.bytes.count })
+                let hit = specials.filter({ matches($0.bytes, in: bytes, at: i) }).max(by: {
+                    $0.bytes.count < $1.bytes.count
+                })
             {
                 if start < i { pieces.append(.text(String(decoding: bytes[start..<i], as: UTF8.self))) }
                 pieces.append(.special(hit.id))

@@ -81,7 +81,8 @@ struct VectorizerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let server: VectorizerStandIn
-        var options = VectorizerStandIn.Options(host: host, port: port, costMs: costMs, workers: workers, batch: !noBatch)
+        var options = VectorizerStandIn.Options(
+            host: host, port: port, costMs: costMs, workers: workers, batch: !noBatch)
         if let model {
             do {
                 options.model = try NativeModel(directory: model, maxBatch: maxBatch)

@@ -2,7 +2,9 @@ import ESCOModel
 import Foundation
 import Testing
 
-@Suite("all-MiniLM-L6-v2 computed natively", .enabled(if: ModelFixture.available, .init(rawValue: ModelFixture.skipReason)))
+@Suite(
+    "all-MiniLM-L6-v2 computed natively", .enabled(if: ModelFixture.available, .init(rawValue: ModelFixture.skipReason))
+)
 struct SentenceEmbedderTests {
     @Test("vectors equal the sentence-transformers reference within 1e-4 on every dimension of every text")
     func matchesReference() throws {

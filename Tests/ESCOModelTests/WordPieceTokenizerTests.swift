@@ -1,12 +1,15 @@
-@testable import ESCOModel
 import Foundation
 import Testing
+
+@testable import ESCOModel
 
 @Suite("WordPiece tokenizer")
 struct WordPieceTokenizerTests {
     /// A tiny vocabulary: the rules are checked without the model files.
     static func tiny() throws -> WordPieceTokenizer {
-        let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "un", "##aff", "##able", "cafe", "!", "中", "a", "##a"]
+        let tokens = [
+            "[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "un", "##aff", "##able", "cafe", "!", "中", "a", "##a",
+        ]
         var vocab: [[UInt8]: Int32] = [:]
         for (n, t) in tokens.enumerated() { vocab[Array(t.utf8)] = Int32(n) }
         return try WordPieceTokenizer(vocabulary: vocab, path: "tiny")
@@ -41,12 +44,15 @@ struct WordPieceTokenizerTests {
     }
 
     @Test(
-        "token ids equal HF tokenizers' on every reference text", .enabled(if: ModelFixture.available, .init(rawValue: ModelFixture.skipReason)))
+        "token ids equal HF tokenizers' on every reference text",
+        .enabled(if: ModelFixture.available, .init(rawValue: ModelFixture.skipReason)))
     func matchesHuggingFace() throws {
         let model = try ModelFixture.model.get()
         #expect(ModelFixture.references.count >= 100)
         for ref in ModelFixture.references {
-            #expect(model.tokenizer.encode(ref.text, maxLength: model.maxSequenceLength) == ref.ids, "\(ref.text.debugDescription)")
+            #expect(
+                model.tokenizer.encode(ref.text, maxLength: model.maxSequenceLength) == ref.ids,
+                "\(ref.text.debugDescription)")
         }
     }
 }
