@@ -27,6 +27,10 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // all-MiniLM-L6-v2 computed natively (WordPiece, BERT encoder on BLAS, mean pooling); no other deps.
+        .target(name: "ESCOModel", dependencies: ["CBLAS"]),
 
         // Adapters.
         .target(name: "ESCODataset", dependencies: ["ESCOCore", "CZlib", "CCrypto"]),
@@ -109,7 +113,7 @@ let package = Package(
         .executableTarget(
             name: "esco-standin",
             dependencies: [
-                "ESCOStandIns",
+                "ESCOCore", "ESCOStandIns", "ESCOModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -155,6 +159,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "FuzzRegressionTests", dependencies: ["ESCOFuzzTargets", "ESCOCore", "ESCOSearch"]),
+        .testTarget(name: "ESCOModelTests", dependencies: ["ESCOModel"], exclude: ["Fixtures"]),
     ]
 )
 

@@ -27,6 +27,11 @@ public final class VectorizerStandIn: Sendable {
         public var directTokenize: Bool
         /// `model_type` in `/meta` (the stand-in's "model"; change it to model a swapped model).
         public var modelType: String
+        /// Serve this model's vectors (real cost, no modelled sleep) instead of `HashedEmbedding`.
+        public var model: (any TextEmbeddingModel)?
+
+        /// The vector length served: the model's when there is one.
+        var servedDimensions: Int { model?.dimensions ?? dimensions }
 
         public init(
             host: String = "127.0.0.1", port: Int = 0, costMs: Int = 0, workers: Int = 2, acceptBatches: Bool = false,
@@ -110,7 +115,7 @@ public final class VectorizerStandIn: Sendable {
             // app.py: `response_class=Response` with status 204 and no body.
             return req.method == "GET" ? .empty(204) : methodNotAllowed("GET")
         case "/meta":
-            return req.method == "GET" ? .json(200, ["model": meta]) : methodNotAllowed("GET")
+            return req.method == "GET" ? .json(200, ["model": options.model?.metaModel ?? meta]) : methodNotAllowed("GET")
         case "/_standin/stats":
             let c = counters.withLock { $0 }
             return .json(
@@ -161,7 +166,7 @@ public final class VectorizerStandIn: Sendable {
                 // sent_tokenize finds no sentence, the sum stays the int 0, and `0.detach()` raises.
                 return .json(500, ["error": "'int' object has no attribute 'detach'"])
             }
-            var out = Array("{\"dim\":\(options.dimensions),\"text\":".utf8)
+            var out = Array("{\"dim\":\(options.servedDimensions),\"text\":".utf8)
             JSONCodec.writeString(text, into: &out)
             out += Array(",\"vector\":".utf8)
             JSONCodec.writeFloats(vector, into: &out)
@@ -172,7 +177,7 @@ public final class VectorizerStandIn: Sendable {
             guard vectors.allSatisfy({ $0 != nil }) else {
                 return .json(500, ["error": "'int' object has no attribute 'detach'"])
             }
-            var out = Array("{\"dims\":\(options.dimensions),\"texts\":".utf8)
+            var out = Array("{\"dims\":\(options.servedDimensions),\"texts\":".utf8)
             JSONCodec.write(.array(texts.map { .string($0) }), into: &out)
             out += Array(",\"vectors\":[".utf8)
             for (n, v) in vectors.enumerated() {
@@ -186,16 +191,22 @@ public final class VectorizerStandIn: Sendable {
 
     /// The text's vector in the configured tokenize mode; nil where 1.9.7 fails (no sentence to encode).
     func embed(_ text: String) -> [Float]? {
-        if options.directTokenize { return HashedEmbedding.embed(text, dimensions: options.dimensions) }
+        if options.directTokenize { return base(text) }
         let sentences = HashedEmbedding.sentences(text)
         if sentences.isEmpty { return nil }
-        if sentences.count == 1 { return HashedEmbedding.embed(sentences[0], dimensions: options.dimensions) }
+        if sentences.count == 1 { return base(sentences[0]) }
         // The mean of the sentence vectors, not re-normalised (1.9.7 divides the sum by the count).
-        var sum = [Float](repeating: 0, count: options.dimensions)
+        var sum = [Float](repeating: 0, count: options.servedDimensions)
         for s in sentences {
-            for (i, x) in HashedEmbedding.embed(s, dimensions: options.dimensions).enumerated() { sum[i] += x }
+            for (i, x) in base(s).enumerated() { sum[i] += x }
         }
         return sum.map { $0 / Float(sentences.count) }
+    }
+
+    /// One text encoded whole: the model's vector when one is configured, else the lexical stand-in's.
+    private func base(_ text: String) -> [Float] {
+        if let model = options.model { return model.embed([text])[0] }
+        return HashedEmbedding.embed(text, dimensions: options.dimensions)
     }
 }
 

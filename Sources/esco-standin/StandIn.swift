@@ -101,17 +101,31 @@ struct VectorizerCommand: AsyncParsableCommand {
     @Option(name: .customLong("model-type"), help: "model_type reported by GET /meta (to model a model swap).")
     var modelType = VectorizerStandIn.defaultModelType
     @Option(help: "Vector dimensions (hidden_size in GET /meta).") var dimensions = HashedEmbedding.defaultDimensions
+    @Option(
+        help: ArgumentHelp(
+            "Serve this sentence-transformers model directory (all-MiniLM-L6-v2) natively instead of lexical vectors.",
+            valueName: "dir"))
+    var model: String?
+    @Option(name: .customLong("max-batch"), help: "With --model: most texts per forward pass.") var maxBatch = 64
 
     func run() async throws {
         // app.py: "true" or "1" turns it on; anything else leaves sentence splitting.
         let env = ProcessInfo.processInfo.environment["T2V_TRANSFORMERS_DIRECT_TOKENIZE"]
+        var options = VectorizerStandIn.Options(
+            host: host, port: port, costMs: costMs, workers: workers, acceptBatches: acceptBatches,
+            dimensions: dimensions, directTokenize: directTokenize || env == "true" || env == "1",
+            modelType: modelType)
+        if let model {
+            do {
+                options.model = try NativeModel(directory: model, maxBatch: maxBatch)
+            } catch {
+                FileHandle.standardError.write(Data("esco-standin: cannot load the model in \(model): \(error)\n".utf8))
+                throw ExitCode(78)
+            }
+        }
         let server: VectorizerStandIn
         do {
-            server = try VectorizerStandIn(
-                options: .init(
-                    host: host, port: port, costMs: costMs, workers: workers, acceptBatches: acceptBatches,
-                    dimensions: dimensions, directTokenize: directTokenize || env == "true" || env == "1",
-                    modelType: modelType))
+            server = try VectorizerStandIn(options: options)
         } catch {
             FileHandle.standardError.write(Data("esco-standin: cannot start the vectorizer stand-in: \(error)\n".utf8))
             throw ExitCode(78)

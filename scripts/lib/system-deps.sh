@@ -1,6 +1,6 @@
 # Sourced by scripts/test, scripts/demo and .ci/run: makes sure the native libraries the build links
 # against are installed. As root it installs them with apt-get; otherwise it stops with the exact line.
-ESCO_APT_PACKAGES="libcurl4-openssl-dev libsystemd-dev zlib1g-dev libssl-dev pkg-config"
+ESCO_APT_PACKAGES="libcurl4-openssl-dev libsystemd-dev zlib1g-dev libssl-dev pkg-config libopenblas-dev"
 
 esco_missing_packages() {
     local missing=()
