@@ -31,11 +31,17 @@ struct WeaviateCommand: AsyncParsableCommand {
     var exitAfterWrites: Int?
     @Option(name: .customLong("create-window-ms")) var createWindowMs = 0
     @Option var seed: UInt64 = 0
+    @Option(help: "Nodes of a replicated cluster, each holding every object, on --port, --port+1, ... (1: one node).")
+    var replicas = 1
+    @Option(name: .customLong("replica-lag-ms"), help: "Delay before a write reaches replicas outside its level.")
+    var replicaLagMs = 0
 
     func validate() throws {
         guard (0...1).contains(errorRate), (0...1).contains(dropRate) else {
             throw ValidationError("--error-rate and --drop-rate must be between 0 and 1")
         }
+        guard (1...9).contains(replicas) else { throw ValidationError("--replicas must be between 1 and 9") }
+        guard replicaLagMs >= 0 else { throw ValidationError("--replica-lag-ms must not be negative") }
     }
 
     func run() async throws {
@@ -49,6 +55,7 @@ struct WeaviateCommand: AsyncParsableCommand {
                 // A crash, on purpose: no snapshot, the write-ahead log must carry everything.
                 _exit(3)
             })
+        if replicas > 1 { return try await runCluster(options) }
         let server: WeaviateStandIn
         do {
             server = try WeaviateStandIn(options: options)
@@ -59,6 +66,22 @@ struct WeaviateCommand: AsyncParsableCommand {
         announce(host: host, port: server.port)
         await waitForTermination()
         server.stop()
+    }
+
+    /// A replicated cluster: node 0's URL is announced first (harnesses wait for that line), then every node's.
+    func runCluster(_ node: WeaviateStandIn.Options) async throws {
+        let cluster: WeaviateCluster
+        do {
+            cluster = try WeaviateCluster(options: .init(replicas: replicas, lagMs: replicaLagMs, node: node))
+        } catch {
+            FileHandle.standardError.write(Data("esco-standin: cannot start the Weaviate cluster: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        announce(host: host, port: cluster.nodes[0].port)
+        for (i, n) in cluster.nodes.enumerated() { print("node \(i) listening on \(n.url)") }
+        fflush(nil)
+        await waitForTermination()
+        cluster.stop()
     }
 }
 
