@@ -122,7 +122,9 @@ let package = Package(
         // Shared test helpers: locating data and binaries, starting stand-ins, running processes.
         .target(name: "TestSupport", dependencies: ["ESCOCore", "ESCOStandIns"]),
 
-        .testTarget(name: "ESCOCoreTests", dependencies: ["ESCOCore"]),
+        .testTarget(
+            name: "ESCOCoreTests", dependencies: ["ESCOCore", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "ESCODatasetTests", dependencies: ["ESCODataset", "TestSupport"]),
         .testTarget(
             name: "ESCOClientsTests",

@@ -15,6 +15,11 @@ public enum ESCOExit: Int32, Sendable, CaseIterable {
     /// Configuration error (sysexits EX_CONFIG).
     case configuration = 78
 
+    /// Whether running again later can succeed without anyone acting: only "try later". Deployments derive their
+    /// restart rules from this (systemd's `RestartPreventExitStatus=`, the Kubernetes Job's `podFailurePolicy`), and
+    /// tests check each of them against it.
+    public var isRetryable: Bool { self == .tryLater }
+
     /// One line per code, for `--help` texts and the README.
     public var meaning: String {
         switch self {

@@ -62,6 +62,8 @@ public final class WeaviateStandIn: Sendable {
     let store: Mutex<WeaviateStore>
     let control: Mutex<Control>
     let stats = Mutex(Stats())
+    /// Set when this node is one of a `WeaviateCluster`'s: requests are then coordinated across its replicas.
+    let replication = Mutex<ReplicationLink?>(nil)
     let startedAt = Date()
     let logger = Logger(label: "esco.standin.weaviate")
     private let server: Mutex<HTTPServer?> = Mutex(nil)
@@ -140,7 +142,8 @@ public final class WeaviateStandIn: Sendable {
         if faults.latencyMs > 0 { usleep(UInt32(faults.latencyMs) * 1000) }
         if fail { return .weaviateError(failStatus, "stand-in injected fault: simulated server error") }
         if drop && !dropAfter { return nil }
-        let response = route(req, segs)
+        let link = replication.withLock { $0 }
+        let response = link.flatMap { l in l.cluster?.coordinate(req, segs, on: l.index) } ?? route(req, segs)
         if drop { return nil }
         countWrite(req, response)
         return response

@@ -35,3 +35,20 @@ public func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async thr
     defer { try? FileManager.default.removeItem(at: dir) }
     return try await body(dir)
 }
+
+/// An in-process replicated Weaviate stand-in (`WeaviateCluster`) for black-box tests that need only its nodes' URLs
+/// and per-node counts; stop it when done.
+public final class ClusterStandIn: Sendable {
+    let cluster: WeaviateCluster
+
+    init(_ cluster: WeaviateCluster) { self.cluster = cluster }
+
+    public static func start(replicas: Int, lagMs: Int) throws -> ClusterStandIn {
+        ClusterStandIn(try WeaviateCluster(options: .init(replicas: replicas, lagMs: lagMs)))
+    }
+
+    public var urls: [String] { cluster.urls }
+    /// Objects per class on each node's replica.
+    public func objectCounts() -> [[String: Int]] { cluster.objectCounts() }
+    public func stop() { cluster.stop() }
+}

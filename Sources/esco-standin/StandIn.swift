@@ -42,6 +42,10 @@ struct WeaviateCommand: AsyncParsableCommand {
     var replicationMinimumFactor = 1
     @Option(name: .customLong("cluster-nodes"), help: "Nodes of the modelled cluster, for replication factor checks.")
     var clusterNodes = 1
+    @Option(help: "Nodes of a replicated cluster, each holding every object, on --port, --port+1, ... (1: one node).")
+    var replicas = 1
+    @Option(name: .customLong("replica-lag-ms"), help: "Delay before a write reaches replicas outside its level.")
+    var replicaLagMs = 0
 
     func validate() throws {
         guard queryMaximumResults > 0, queryDefaultsLimit > 0, idleTimeoutSeconds > 0 else {
@@ -54,6 +58,8 @@ struct WeaviateCommand: AsyncParsableCommand {
         guard replicationMinimumFactor >= 1, clusterNodes >= 1 else {
             throw ValidationError("--replication-minimum-factor and --cluster-nodes must be at least 1")
         }
+        guard (1...9).contains(replicas) else { throw ValidationError("--replicas must be between 1 and 9") }
+        guard replicaLagMs >= 0 else { throw ValidationError("--replica-lag-ms must not be negative") }
     }
 
     func run() async throws {
@@ -71,6 +77,7 @@ struct WeaviateCommand: AsyncParsableCommand {
             })
         options.replicationMinimumFactor = replicationMinimumFactor
         options.clusterNodes = clusterNodes
+        if replicas > 1 { return try await runCluster(options) }
         let server: WeaviateStandIn
         do {
             server = try WeaviateStandIn(options: options)
@@ -81,6 +88,22 @@ struct WeaviateCommand: AsyncParsableCommand {
         announce(host: host, port: server.port)
         await waitForTermination()
         server.stop()
+    }
+
+    /// A replicated cluster: node 0's URL is announced first (harnesses wait for that line), then every node's.
+    func runCluster(_ node: WeaviateStandIn.Options) async throws {
+        let cluster: WeaviateCluster
+        do {
+            cluster = try WeaviateCluster(options: .init(replicas: replicas, lagMs: replicaLagMs, node: node))
+        } catch {
+            FileHandle.standardError.write(Data("esco-standin: cannot start the Weaviate cluster: \(error)\n".utf8))
+            throw ExitCode(78)
+        }
+        announce(host: host, port: cluster.nodes[0].port)
+        for (i, n) in cluster.nodes.enumerated() { print("node \(i) listening on \(n.url)") }
+        fflush(nil)
+        await waitForTermination()
+        cluster.stop()
     }
 }
 

@@ -47,6 +47,15 @@ struct ConfigTests {
         #expect(c.weaviate.apiKeyEnv == "WEAVIATE_API_KEY")
         #expect(c.weaviate.apiKey?.value == "k-123")
         #expect(c.weaviate.consistencyLevel == .quorum)
+        // kubernetes/: the manifests' Services and volumes, the key from the Secret, QUORUM for the lease's read-back.
+        let k = try ESCOConfiguration.load(file: Self.repoConfig, profile: "kubernetes",
+                                           environment: ["WEAVIATE_API_KEY": "k-8s"], workingDirectory: "/srv")
+        #expect(k.weaviate.url == "http://weaviate:8080")
+        #expect(k.weaviate.apiKey?.value == "k-8s")
+        #expect(k.weaviate.consistencyLevel == .quorum)
+        #expect(k.vectorizer.url == "http://t2v-transformers:8080")
+        #expect(k.lock.directory == "/var/lib/esco/lock")
+        #expect(k.vectorizer.cacheDirectory == "/var/lib/esco/vectors")
     }
 
     @Test func defaultsFillShortProfiles() throws {
