@@ -89,4 +89,21 @@ extension SupervisorStateMachine {
             + setStatus("waiting for the ingestion lock held by another runner", nowMs: nowMs)
             + [.sleep(ms: max(1, delay), reason: .holder(holder))]
     }
+
+    /// How often data another runner just completed is checked again before it is rebuilt.
+    static let recheckAttempts = 5
+
+    /// Data another runner just completed failed a check. On a replicated Weaviate a replica may not hold the last
+    /// writes yet (writes are acknowledged by a quorum, counts are read from one replica), so check again with a
+    /// growing delay before deciding the data is wrong and rebuilding it.
+    mutating func recheck(_ report: VerificationReport, attempt: Int) -> [Action] {
+        phase = .verifying(.afterOthers(attempt: attempt + 1))
+        let delay = min(configuration.pollInitialMs << Int64(attempt), max(configuration.pollMaxMs, 1))
+        return [
+            log(.warning, "verification failed, checking again", [
+                "failed": report.failureSummary, "attempt": "\(attempt + 1)/\(Self.recheckAttempts)",
+            ]),
+            .sleep(ms: max(1, delay), reason: .recheck),
+        ]
+    }
 }

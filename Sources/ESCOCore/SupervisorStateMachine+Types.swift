@@ -95,6 +95,8 @@ extension SupervisorStateMachine {
         case dependency(String)
         case stateReadRetry
         case holder(String)
+        /// Before checking again data another runner completed.
+        case recheck
     }
 
     /// What the I/O loop must do, in order.

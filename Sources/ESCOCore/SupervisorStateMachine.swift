@@ -48,6 +48,8 @@ public struct SupervisorStateMachine: Sendable {
 
     enum VerifyContext: Sendable, Hashable {
         case warm, afterIngest, standalone
+        /// Data another runner completed while we waited; `attempt` failed checks so far (see `recheck`).
+        case afterOthers(attempt: Int)
     }
 
     public let configuration: Configuration
@@ -122,6 +124,8 @@ public struct SupervisorStateMachine: Sendable {
             return childExited(outcome, ingest: ingest, nowMs: nowMs)
         case (.verifying(let context), .verified(let report)):
             return verified(report, context: context, nowMs: nowMs)
+        case (.verifying, .slept):
+            return heartbeatIfDue(nowMs: nowMs) + [.runVerify]
         case (.verifying, .verifyFailed(let message)):
             return finish(.tryLater, "could not verify the data: \(message)", nowMs: nowMs)
         default:
@@ -237,7 +241,7 @@ public struct SupervisorStateMachine: Sendable {
             if let state, state.leaseIsLive(nowMs: nowMs), !isOurs(state.holder) {
                 return beginHolderWait(state, previous: nil, nowMs: nowMs)
             }
-            if derived == .completed { return beginVerify(.warm, nowMs: nowMs) }
+            if derived == .completed { return beginVerify(.afterOthers(attempt: 0), nowMs: nowMs) }
             if outcome == .exited(ESCOExit.tryLater.rawValue) { return busyChild(state, nowMs: nowMs) }
             return finish(
                 outcome.failureExitCode,
@@ -249,7 +253,7 @@ public struct SupervisorStateMachine: Sendable {
         if case .poll(let wait) = context { previous = wait }
         switch derived {
         case .completed:
-            return beginVerify(.warm, nowMs: nowMs)
+            return beginVerify(previous == nil ? .warm : .afterOthers(attempt: 0), nowMs: nowMs)
         case .inProgress:
             return beginHolderWait(state ?? IngestionState(), previous: previous, nowMs: nowMs)
         case .stale:
@@ -339,10 +343,12 @@ public struct SupervisorStateMachine: Sendable {
             return finish(.ready, "verified", nowMs: nowMs)
         case (.standalone, false), (.afterIngest, false):
             return finish(.needsIngestionOrFailed, "verification failed: \(report.failureSummary)", nowMs: nowMs)
-        case (.warm, false):
+        case (.afterOthers(let attempt), false) where attempt < Self.recheckAttempts:
+            return recheck(report, attempt: attempt)
+        case (.warm, false), (.afterOthers, false):
             return [log(.warning, "verification failed, re-ingesting", ["failed": report.failureSummary])]
                 + startIngest(force: true, nowMs: nowMs)
-        case (.warm, true), (.afterIngest, true):
+        case (.warm, true), (.afterIngest, true), (.afterOthers, true):
             let verifiedLog = log(.info, "verified", ["checks": "\(report.checks.count)"])
             phase = .done(.ready)
             return [
