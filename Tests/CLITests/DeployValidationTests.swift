@@ -12,6 +12,7 @@ import Testing
         #expect(result.stdout.contains("ok: docker-compose.yml: docker-compose"))
         #expect(result.stdout.contains("ok: esco-init.service esco-search.service: systemd-analyze verify"))
         #expect(result.stdout.contains("ok: Dockerfile:"))
+        #expect(result.stdout.contains("ok: kubernetes/ manifests"))
         #expect(result.stdout.contains("all deployment checks passed"))
         // The script's own self-tests (broken copies must be rejected) ran and passed: no FAIL line.
         #expect(!result.stderr.contains("FAIL"), "\(result.stderr)")
@@ -51,6 +52,21 @@ import Testing
         let result = try ValidateDeploy.run(["ESCO_DOCKERFILE": file.path])
         #expect(result.status == 1)
         #expect(result.stderr.contains("is older than Package.swift's swift-tools-version \(tools)"), "\(result.stderr)")
+    }
+
+    @Test func kubernetesManifestWithABrokenFieldIsRejected() throws {
+        let dir = try ValidateDeploy.temporaryFile(named: "kustomization.yaml", contents: "").deletingLastPathComponent()
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("kustomization.yaml"))
+        for name in try FileManager.default.contentsOfDirectory(atPath: ValidateDeploy.root.path + "/kubernetes") {
+            var text = try ValidateDeploy.repositoryFile("kubernetes/" + name)
+            // A typo an operator might make in the search service's readiness probe.
+            if name == "esco-search.yaml" { text = text.replacingOccurrences(of: "readinessProbe:", with: "readynessProbe:") }
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        let result = try ValidateDeploy.run(["ESCO_KUBERNETES_DIR": dir.path], script: "scripts/validate-kubernetes")
+        #expect(result.status == 1)
+        #expect((result.stdout + result.stderr).contains("'readynessProbe' was unexpected"), "\(result.stderr)")
+        #expect(result.stderr.contains("FAIL: esco-search.yaml"))
     }
 
     @Test func unitWithUnknownDirectiveIsRejectedWithFileAndLine() throws {
@@ -95,9 +111,9 @@ private enum ValidateDeploy {
 
     /// Runs the script with extra environment. A broken input skips the script's self-tests: they prove
     /// the validators, which the run without overrides already does.
-    static func run(_ environment: [String: String] = [:]) throws -> Result {
+    static func run(_ environment: [String: String] = [:], script: String = "scripts/validate-deploy") throws -> Result {
         let process = Process()
-        process.executableURL = root.appendingPathComponent("scripts/validate-deploy")
+        process.executableURL = root.appendingPathComponent(script)
         var env = ProcessInfo.processInfo.environment
         if !environment.isEmpty { env["ESCO_VALIDATE_SELFTEST"] = "0" }
         env.merge(environment) { _, new in new }

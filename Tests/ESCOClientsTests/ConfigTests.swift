@@ -53,6 +53,7 @@ struct ConfigTests {
         #expect(k.weaviate.url == "http://weaviate:8080")
         #expect(k.weaviate.apiKey?.value == "k-8s")
         #expect(k.weaviate.consistencyLevel == .quorum)
+        #expect(k.weaviate.replicationFactor == 3)
         #expect(k.vectorizer.url == "http://t2v-transformers:8080")
         #expect(k.lock.directory == "/var/lib/esco/lock")
         #expect(k.vectorizer.cacheDirectory == "/var/lib/esco/vectors")
