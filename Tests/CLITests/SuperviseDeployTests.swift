@@ -146,6 +146,7 @@ extension SuperviseE2E {
                 let p = try E2EProcess(
                     "/bin/bash", [script, "--once", DatasetPaths.sample],
                     environment: ["ESCO_DEMO_SKIP_BUILD": "1", "ESCO_DEMO_DIR": dir.path, "ESCO_DEMO_LABEL_VECTORS": "false",
+                                  "ESCO_DEMO_MODEL": "lexical",  // the plumbing; the real model costs minutes in a debug build
                                   "ESCO_BUILD_DIR": (Harness.binary("esco") as NSString).deletingLastPathComponent])
                 let status = await p.wait(timeout: 150)
                 #expect(status == 0, "\(p.stdout.suffix(2000)) \(p.stderr.suffix(2000))")
