@@ -17,7 +17,8 @@ import Yams
         .deletingLastPathComponent()
 
     static var documents: [String] {
-        let docs = (try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)) ?? []
+        let folder = root.appendingPathComponent("docs").path
+        let docs = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return ["README.md", "systemd/README.md"] + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
     }
 
@@ -67,18 +68,22 @@ import Yams
         let compose = try #require(try Yams.load(yaml: try Self.read("docker-compose.yml")) as? [String: Any])
         for (name, service) in (compose["services"] as? [String: Any]) ?? [:] {
             let command = (service as? [String: Any])?["command"]
-            let words = (command as? [Any])?.map { "\($0)" } ?? (command as? String)?.split(separator: " ").map(String.init)
+            let words =
+                (command as? [Any])?.map { "\($0)" } ?? (command as? String)?.split(separator: " ").map(String.init)
             guard let words, let program = words.first, DocumentedCommand.programs.contains(program) else { continue }
-            commands.append(.init(program: program, arguments: Array(words.dropFirst()), source: "docker-compose.yml: \(name)"))
+            commands.append(
+                .init(program: program, arguments: Array(words.dropFirst()), source: "docker-compose.yml: \(name)"))
         }
         // Dockerfile: the JSON form of CMD.
         for (index, line) in try Self.read("Dockerfile").components(separatedBy: "\n").enumerated()
         where line.hasPrefix("CMD [") {
             let words = try JSONDecoder().decode([String].self, from: Data(line.dropFirst(4).utf8))
-            commands.append(.init(program: words[0], arguments: Array(words.dropFirst()), source: "Dockerfile:\(index + 1)"))
+            commands.append(
+                .init(program: words[0], arguments: Array(words.dropFirst()), source: "Dockerfile:\(index + 1)"))
         }
         // systemd units: Exec*= lines naming one of our binaries by path.
-        let units = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("systemd").path)
+        let unitFolder = Self.root.appendingPathComponent("systemd").path
+        let units = try FileManager.default.contentsOfDirectory(atPath: unitFolder)
         for unit in units.sorted() where unit.hasSuffix(".service") {
             for (index, line) in try Self.read("systemd/" + unit).components(separatedBy: "\n").enumerated()
             where line.hasPrefix("Exec") {
@@ -86,8 +91,9 @@ import Yams
                 let words = value.split(separator: " ").map(String.init)
                 guard let path = words.first, DocumentedCommand.programs.contains((path as NSString).lastPathComponent)
                 else { continue }
-                commands.append(.init(program: (path as NSString).lastPathComponent, arguments: Array(words.dropFirst()),
-                                      source: "systemd/\(unit):\(index + 1)"))
+                commands.append(
+                    .init(program: (path as NSString).lastPathComponent, arguments: Array(words.dropFirst()),
+                          source: "systemd/\(unit):\(index + 1)"))
             }
         }
         #expect(commands.count >= 4, "found only \(commands)")
@@ -125,7 +131,8 @@ import Yams
         let synopsis = DocumentedCommand.inShellText("esco-standin weaviate|vectorizer [--port N]", source: "test")
         #expect(synopsis.map(\.arguments) == [["weaviate", "--port", "1"], ["vectorizer", "--port", "1"]])
         #expect(DocumentedCommand.inShellText("docker compose run --rm esco-init esco.env", source: "t").isEmpty)
-        let commented = DocumentedCommand.inMarkdown("```sh\nsystemctl restart x   # restarts esco-search with it\n```\n", file: "t")
+        let fence = "```sh\nsystemctl restart x   # restarts esco-search with it\n```\n"
+        let commented = DocumentedCommand.inMarkdown(fence, file: "t")
         #expect(commented.isEmpty)
     }
 }

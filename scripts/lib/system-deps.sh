@@ -31,10 +31,13 @@ esco_ensure_swift() {
     root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
     need=$(sed -nE '1s|^// *swift-tools-version: *([0-9]+(\.[0-9]+)*).*|\1|p' "$root/Package.swift")
     command -v swift >/dev/null || { [ -x /opt/swift/usr/bin/swift ] && export PATH=/opt/swift/usr/bin:$PATH; }
-    command -v swift >/dev/null || { echo "Swift $need or later is required: https://www.swift.org/install/" >&2; exit 1; }
+    if ! command -v swift >/dev/null; then
+        echo "Swift $need or later is required: https://www.swift.org/install/" >&2
+        exit 1
+    fi
     have=$(swift --version 2>/dev/null | sed -nE 's/.*Swift version ([0-9]+(\.[0-9]+)*).*/\1/p' | head -1)
     if [ -n "$have" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -1)" != "$need" ]; then
-        echo "Swift $have is installed, but Package.swift needs Swift $need or later: https://www.swift.org/install/" >&2
+        echo "Swift $have is installed, but Package.swift needs $need or later: https://www.swift.org/install/" >&2
         exit 1
     fi
 }
