@@ -15,6 +15,27 @@ protocol ByteSource: AnyObject {
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
 }
 
+/// Bytes in memory, at most `step` bytes per read, so that records, escapes and UTF-8 sequences straddle refills
+/// (the reader's tests and its fuzz target).
+final class MemoryByteSource: ByteSource {
+    private let bytes: [UInt8]
+    private let step: Int
+    private var offset = 0
+
+    init(_ bytes: [UInt8], step: Int) {
+        self.bytes = bytes
+        self.step = step
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(step, buffer.count, bytes.count - offset)
+        guard n > 0 else { return 0 }
+        buffer.copyBytes(from: bytes[offset..<(offset + n)])
+        offset += n
+        return n
+    }
+}
+
 /// An open file descriptor, closed on deinit.
 final class FileDescriptor {
     let fd: Int32

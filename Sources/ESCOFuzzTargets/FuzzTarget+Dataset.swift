@@ -7,7 +7,7 @@ extension FuzzTarget {
     /// quotes and UTF-8 sequences straddle refills.
     static func csv(_ data: [UInt8]) {
         guard let first = data.first else { return }
-        let reader = CSVReader(source: MemorySource(Array(data.dropFirst()), step: Int(first) + 1), name: "fuzz.csv")
+        let reader = CSVReader(source: MemoryByteSource(Array(data.dropFirst()), step: Int(first) + 1), name: "fuzz.csv")
         var records = 0
         while (try? reader.next()) == true {
             records += 1
@@ -85,25 +85,5 @@ extension FuzzTarget {
         let dir = String(cString: p)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         body(dir)
-    }
-}
-
-/// Bytes in memory as a `ByteSource`, `step` bytes per read.
-final class MemorySource: ByteSource {
-    private let bytes: [UInt8]
-    private let step: Int
-    private var offset = 0
-
-    init(_ bytes: [UInt8], step: Int) {
-        self.bytes = bytes
-        self.step = step
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let n = min(step, buffer.count, bytes.count - offset)
-        guard n > 0 else { return 0 }
-        buffer.copyBytes(from: bytes[offset..<(offset + n)])
-        offset += n
-        return n
     }
 }

@@ -3,30 +3,10 @@ import Testing
 
 @testable import ESCODataset
 
-/// Feeds bytes in small reads so records and escapes straddle chunk boundaries.
-final class BytesSource: ByteSource {
-    private let bytes: [UInt8]
-    private let step: Int
-    private var offset = 0
-
-    init(_ bytes: [UInt8], step: Int) {
-        self.bytes = bytes
-        self.step = step
-    }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let n = min(step, buffer.count, bytes.count - offset)
-        guard n > 0 else { return 0 }
-        buffer.copyBytes(from: bytes[offset..<(offset + n)])
-        offset += n
-        return n
-    }
-}
-
 func parse(_ text: String, step: Int = 3) throws -> [[String]] { try parse(Array(text.utf8), step: step) }
 
 func parse(_ bytes: [UInt8], step: Int = 3) throws -> [[String]] {
-    let reader = CSVReader(source: BytesSource(bytes, step: step), name: "t.csv")
+    let reader = CSVReader(source: MemoryByteSource(bytes, step: step), name: "t.csv")
     var rows: [[String]] = []
     while try reader.next() { rows.append((0..<reader.record.count).map { reader.record.string($0) }) }
     return rows

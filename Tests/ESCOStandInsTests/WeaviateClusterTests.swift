@@ -49,6 +49,9 @@ import TestSupport
         try Self.withCluster { c in
             _ = try call(c.urls[0], "POST", "/v1/schema", skillClass)
             try Self.write(c.urls[0], 1, label: "from node 0", level: "QUORUM")  // nodes 0, 1
+            // Update times are milliseconds, and replicas agreeing on the time agree whatever their content (as in
+            // Weaviate): the second write must be a later millisecond to be the newer one.
+            usleep(3_000)
             try Self.write(c.urls[1], 1, label: "from node 1", level: "QUORUM")  // nodes 1, 2 (newer)
             // Node 2 at ONE holds the newer version; node 0 at ONE still the older one.
             #expect(try Self.label(c.urls[0], 1, level: "ONE") == "from node 0")
