@@ -228,23 +228,13 @@ struct JSONParser {
     /// Checks one multi-byte UTF-8 sequence at `i` (Unicode table 3-7: no overlongs, no surrogates, at most
     /// U+10FFFF) and steps over it.
     private mutating func skipUTF8Scalar() throws(ParseError) {
-        let lead = b[i]
-        let count: Int
-        var lo: UInt8 = 0x80
-        var hi: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: count = 2
-        case 0xE0: count = 3; lo = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: count = 3
-        case 0xED: count = 3; hi = 0x9F
-        case 0xF0: count = 4; lo = 0x90
-        case 0xF1...0xF3: count = 4
-        case 0xF4: count = 4; hi = 0x8F
-        default: throw fail("invalid UTF-8 (\(describeByte(i))); JSON text must be UTF-8")
+        guard let sequence = UTF8Sequence(lead: b[i]) else {
+            throw fail("invalid UTF-8 (\(describeByte(i))); JSON text must be UTF-8")
         }
+        let count = sequence.continuationBytes + 1
         for k in 1..<count {
             let j = i + k
-            guard j < b.count, b[j] >= (k == 1 ? lo : 0x80), b[j] <= (k == 1 ? hi : 0xBF) else {
+            guard j < b.count, sequence.allows(b[j], at: k) else {
                 throw fail("invalid UTF-8 sequence; JSON text must be UTF-8")
             }
         }

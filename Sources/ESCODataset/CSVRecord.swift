@@ -1,3 +1,5 @@
+import ESCOCore
+
 /// One parsed CSV record: field contents back to back, with the end offset of each field.
 struct CSVRecord {
     var bytes: [UInt8] = []
@@ -35,24 +37,12 @@ func utf8Scan(_ p: UnsafePointer<UInt8>, count: Int, final: Bool) -> (invalid: I
             i += 1
             continue
         }
-        var need = 0
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch b {
-        case 0xC2...0xDF: need = 1
-        case 0xE0: need = 2; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: need = 2
-        case 0xED: need = 2; high = 0x9F
-        case 0xF0: need = 3; low = 0x90
-        case 0xF1...0xF3: need = 3
-        case 0xF4: need = 3; high = 0x8F
-        default: return (i, i)
-        }
+        guard let sequence = UTF8Sequence(lead: b) else { return (i, i) }
+        let need = sequence.continuationBytes
         var k = 1
         while k <= need {
             if i + k >= count { return final ? (i, i) : (nil, i) }
-            let c = p[i + k]
-            if k == 1 ? (c < low || c > high) : (c & 0xC0 != 0x80) { return (i, i) }
+            if !sequence.allows(p[i + k], at: k) { return (i, i) }
             k += 1
         }
         i += need + 1
