@@ -9,7 +9,7 @@ mkdir -p "$out"
 bin=$(cd "$repo" && swift build --show-bin-path)
 . "$repo/scripts/lib/live-search.sh"
 trap live_stop EXIT
-live_start "${ESCO_SHARED_DATA:-/work/shared/data}/esco-sample"
+live_start "$repo/resources/esco-sample"
 curl -fsS "$weaviate_url/v1/meta" >"$out/json--weaviate-meta.json"
 curl -fsS "$weaviate_url/v1/schema" >"$out/json--weaviate-schema.json"
 curl -fsS "$weaviate_url/v1/objects?class=Skill&limit=2&include=vector" >"$out/json--weaviate-objects.json"
