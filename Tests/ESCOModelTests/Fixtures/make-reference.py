@@ -37,7 +37,7 @@ tricky = [
 ]
 
 esco = []
-sample = Path(__file__).resolve().parents[3] / "../shared/data/esco-sample"
+sample = Path(__file__).resolve().parents[3] / "resources/esco-sample"
 for name, col in (("skills_en.csv", "preferredLabel"), ("occupations_en.csv", "preferredLabel"),
                   ("skills_en.csv", "description")):
     p = sample / name
