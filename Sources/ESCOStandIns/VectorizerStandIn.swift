@@ -55,6 +55,8 @@ public final class VectorizerStandIn: Sendable {
     struct Counters {
         var requests = 0
         var texts = 0
+        /// Every text asked for, once: how many embeddings a run needed, whatever its duplicate requests.
+        var distinct = Set<String>()
         var busyMs = 0.0
         var inFlight = 0
         var maxInFlight = 0
@@ -121,7 +123,8 @@ public final class VectorizerStandIn: Sendable {
             return .json(
                 200,
                 [
-                    "requests": .number(Double(c.requests)), "texts": .number(Double(c.texts)), "busyMs": .number(c.busyMs),
+                    "requests": .number(Double(c.requests)), "texts": .number(Double(c.texts)),
+                    "distinctTexts": .number(Double(c.distinct.count)), "busyMs": .number(c.busyMs),
                     "uptimeMs": .number(Date().timeIntervalSince(startedAt) * 1000),
                     "workers": .number(Double(options.workers)), "maxInFlight": .number(Double(c.maxInFlight)),
                 ])
@@ -162,6 +165,7 @@ public final class VectorizerStandIn: Sendable {
             if let pooling, !pooling.isEmpty, pooling != "masked_mean", pooling != "cls" {
                 return .json(500, ["error": .string("invalid pooling method '\(pooling)'")])
             }
+            counters.withLock { _ = $0.distinct.insert(text) }
             guard let vector = inSlot(texts: 1, batched: false, { embed(text) }) else {
                 // sent_tokenize finds no sentence, the sum stays the int 0, and `0.detach()` raises.
                 return .json(500, ["error": "'int' object has no attribute 'detach'"])
@@ -173,6 +177,7 @@ public final class VectorizerStandIn: Sendable {
             out.append(UInt8(ascii: "}"))
             return .jsonBytes(200, out)
         case .batch(let texts):
+            counters.withLock { $0.distinct.formUnion(texts) }
             let vectors = inSlot(texts: texts.count, batched: true, { texts.map(embed) })
             guard vectors.allSatisfy({ $0 != nil }) else {
                 return .json(500, ["error": "'int' object has no attribute 'detach'"])
