@@ -84,7 +84,8 @@ public final class WeaviateCluster: Sendable {
         let node = nodes[coordinator]
         let method = req.method == "HEAD" ? "GET" : req.method
         let area = segs.count > 1 ? segs[1] : ""
-        if area == "schema", method != "GET" {
+        // Alias changes are Raft schema commands too (cluster/raft_alias_apply_endpoints.go).
+        if area == "schema" || area == "aliases", method != "GET" {
             return schemaLock.withLock { _ in
                 let response = node.route(req, segs)
                 if (200..<300).contains(response.status) {
@@ -101,18 +102,31 @@ public final class WeaviateCluster: Sendable {
                     + "try one of the following: ['ONE', 'QUORUM', 'ALL']")
         }
         if method == "GET" {
-            if segs.count == 4 { repair(className: segs[2], id: segs[3].lowercased(), level: level, from: coordinator) }
+            if segs.count == 4 {
+                // The class as `objectByID` resolves it: GET upper-cases its first letter, HEAD does not.
+                let named = req.method == "GET" ? SchemaRules.uppercaseFirst(segs[2]) : segs[2]
+                let className = node.resolvingAlias(named)
+                repair(className: className, id: segs[3].lowercased(), level: level, from: coordinator)
+            }
             return node.route(req, segs)
         }
         let response = node.route(req, segs)
         guard (200..<300).contains(response.status) else { return response }
-        replicate(Self.writtenKeys(req, segs, response), level: level, from: coordinator)
+        let written = Self.writtenKeys(req, segs, response) { name in
+            node.resolvingAlias(req.method == "DELETE" ? SchemaRules.uppercaseFirst(name) : name)
+        }
+        replicate(written, level: level, from: coordinator)
         return response
     }
 
-    /// The objects a successful write touched, as (class, id).
-    static func writtenKeys(_ req: HTTPRequest, _ segs: [String], _ response: HTTPResponse) -> [ObjectKey] {
-        if segs.count == 4, segs[1] == "objects" { return [ObjectKey(className: segs[2], id: segs[3].lowercased())] }
+    /// The objects a successful write touched, as (class, id); `resolve` turns a path's class (maybe an alias) into
+    /// the class written. Bodies of answers already carry the target class.
+    static func writtenKeys(
+        _ req: HTTPRequest, _ segs: [String], _ response: HTTPResponse, resolve: (String) -> String
+    ) -> [ObjectKey] {
+        if segs.count == 4, segs[1] == "objects" {
+            return [ObjectKey(className: resolve(segs[2]), id: segs[3].lowercased())]
+        }
         if segs.count == 2, segs[1] == "objects", let o = try? JSONCodec.parse(response.body),
             let c = o["class"]?.stringValue, let id = o["id"]?.stringValue
         {

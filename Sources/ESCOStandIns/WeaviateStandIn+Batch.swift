@@ -39,11 +39,14 @@ extension WeaviateStandIn {
     private static func checkBatchObject(_ item: JSONValue, _ s: WeaviateStore, now: Int64)
         -> Result<StoredObject, ObjectError>
     {
-        let o: IncomingObject
+        var o: IncomingObject
         switch IncomingObject.parse(item) {
         case .failure(let e): return .failure(e)
         case .success(let parsed): o = parsed
         }
+        // usecases/objects/batch_add.go: each class is upper-cased and an alias becomes its target, so the stored
+        // object (and its echo) carries the target class.
+        o.className = s.resolvingAlias(SchemaRules.uppercaseFirst(o.className))
         let props: [String: JSONValue]
         switch s.validate(o) {
         case .failure(let e): return .failure(e)

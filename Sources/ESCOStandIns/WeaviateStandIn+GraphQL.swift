@@ -119,10 +119,10 @@ struct GQLContext {
 
     func classExists(_ field: Field, _ s: WeaviateStore, type: String) throws -> String {
         let name = field.name.value
-        guard s.classes[name] != nil else {
+        guard let className = s.graphQLClass(name) else {
             throw GQLFailure("Cannot query field \"\(name)\" on type \"\(type)\".", validation: true)
         }
-        return name
+        return className
     }
 
     func aggregate(_ field: Field, _ s: inout WeaviateStore) throws -> JSONValue {

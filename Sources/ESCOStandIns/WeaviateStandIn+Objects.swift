@@ -188,6 +188,8 @@ extension WeaviateStandIn {
         case .failure(let e): return .weaviateError(e.status, e.message)
         case .success(let o): incoming = o
         }
+        // usecases/objects/add.go: the class's first letter is upper-cased and an alias becomes its target.
+        incoming.className = resolvingAlias(SchemaRules.uppercaseFirst(incoming.className))
         let id = incoming.id ?? UUID().uuidString.lowercased()
         incoming.id = id
         // Weaviate's existence check and write are separate steps; createWindowMs widens the gap.
@@ -216,7 +218,11 @@ extension WeaviateStandIn {
         return .jsonBytes(200, obj.apiJSONBytes(includeVector: true))
     }
 
-    func objectByID(_ req: HTTPRequest, className: String, id: String) -> HTTPResponse {
+    func objectByID(_ req: HTTPRequest, className pathClass: String, id: String) -> HTTPResponse {
+        // GET and DELETE upper-case the path's class first (usecases/objects/get.go, delete.go), HEAD, PUT and PATCH
+        // do not; all of them turn an alias into its target (`resolveAlias`).
+        let named = ["GET", "DELETE"].contains(req.method) ? SchemaRules.uppercaseFirst(pathClass) : pathClass
+        let className = resolvingAlias(named)
         switch req.method {
         case "GET", "HEAD":
             guard let o = store.withLock({ $0.objects[className]?[id] }) else { return .empty(404) }
@@ -243,7 +249,9 @@ extension WeaviateStandIn {
         case .failure(let e): return .weaviateError(e.status, e.message)
         case .success(let o): incoming = o
         }
-        if incoming.className.isEmpty { incoming.className = className }
+        // usecases/objects/update.go, merge.go: the body's class is upper-cased and resolved like the path's.
+        incoming.className =
+            incoming.className.isEmpty ? className : resolvingAlias(SchemaRules.uppercaseFirst(incoming.className))
         if incoming.className != className || (incoming.id != nil && incoming.id != id) {
             return .weaviateError(422, "invalid update: field 'id' or 'class' is immutable")
         }
@@ -277,7 +285,8 @@ extension WeaviateStandIn {
     func listObjects(_ req: HTTPRequest) -> HTTPResponse {
         let limit = Int(req.query["limit"] ?? "") ?? 25
         let includeVector = (req.query["include"] ?? "").split(separator: ",").contains("vector")
-        guard let className = req.query["class"] else {
+        // usecases/objects/query.go resolves an alias (not upper-casing a class name).
+        guard let className = req.query["class"].map(resolvingAlias) else {
             if req.query["after"] != nil { return .weaviateError(422, "the 'after' parameter requires 'class'") }
             // Without a class: every object, class by class (good enough for our use).
             let all = store.withLock { s in s.classOrder.flatMap { c in s.sortedIDs(c).compactMap { s.objects[c]?[$0] } } }

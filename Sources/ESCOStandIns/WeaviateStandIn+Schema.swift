@@ -14,12 +14,18 @@ extension WeaviateStandIn {
         return .json(200, ["classes": .array(classes)])
     }
 
+    /// `GET /v1/schema/{class}`: the first letter is upper-cased, and an alias name reads its target class
+    /// (usecases/schema/class.go `GetConsistentClass`; cluster/schema/schema.go `ReadOnlyClasses` resolves aliases).
     func getClass(_ name: String) -> HTTPResponse {
-        guard let c = store.withLock({ $0.classes[name] }) else { return .empty(404) }
+        let c = store.withLock { s in s.readOnlyClass(SchemaRules.uppercaseFirst(name)).flatMap { s.classes[$0] } }
+        guard let c else { return .empty(404) }
         return .json(200, c)
     }
 
-    func deleteClass(_ name: String) -> HTTPResponse {
+    /// `DELETE /v1/schema/{class}`: the first letter is upper-cased, then the class of exactly that name goes; an alias
+    /// name deletes nothing, and aliases pointing at a deleted class stay (cluster/schema/schema.go `deleteClass`).
+    func deleteClass(_ rawName: String) -> HTTPResponse {
+        let name = SchemaRules.uppercaseFirst(rawName)
         // Weaviate answers 200 whether or not the class existed.
         store.withLock { s in
             if s.classes[name] != nil { s.commit(["op": "deleteClass", "className": .string(name)]) }
@@ -45,11 +51,15 @@ extension WeaviateStandIn {
             return Self.refusal(error)
         }
         let name = prepared["class"]?.stringValue ?? ""
-        let similar = store.withLock { s in s.classOrder.first { $0.lowercased() == name.lowercased() } }
+        // `ClassEqual` looks at aliases first, then classes.
+        let similar = store.withLock { s -> (name: String, item: String)? in
+            if let alias = s.aliasEqualFold(name) { return (alias, "alias") }
+            return s.classOrder.first { $0.lowercased() == name.lowercased() }.map { ($0, "class") }
+        }
         if let similar {
-            return .weaviateError(422, similar == name
-                ? "class name \(name) already exists"
-                : "class already exists: found similar class \"\(similar)\"")
+            return .weaviateError(422, similar.name == name
+                ? "\(similar.item) name \(name) already exists"
+                : "class already exists: found similar \(similar.item) \"\(similar.name)\"")
         }
         sleepCreateWindow()
         return store.withLock { s in

@@ -204,6 +204,7 @@ public final class WeaviateStandIn: Sendable {
         for (i, seg) in s.enumerated() {
             if i >= 2, s[1] == "objects" { t.append(i == 2 && !ObjectID.isUUID(seg) ? "{className}" : "{id}") }
             else if i == 2, s[1] == "schema" { t.append("{className}") }
+            else if i == 2, s[1] == "aliases" { t.append("{aliasName}") }
             else { t.append(seg) }
         }
         return "\(method) /" + t.joined(separator: "/")
@@ -227,6 +228,7 @@ public final class WeaviateStandIn: Sendable {
         case ("POST", "batch", 3) where s[2] == "objects": return batchObjects(req)
         case ("POST", "batch", 3) where s[2] == "references": return batchReferences(req)
         case ("POST", "graphql", 2): return graphQL(req)
+        case (_, "aliases", 2...3): return routeAliases(req, m, s)
         default:
             return .weaviateError(m == "GET" || m == "HEAD" ? 404 : 405, "path \(req.path) was not found for method \(m)")
         }

@@ -14,6 +14,9 @@ struct WeaviateStore {
     var classes: [String: JSONValue] = [:]
     var classOrder: [String] = []
     var objects: [String: [String: StoredObject]] = [:]
+    /// Alias name (first letter upper-cased, as Weaviate keys them) → target class. An alias outlives its target
+    /// class (cluster/schema/schema.go `deleteClass` leaves `aliases` alone); WeaviateStandIn+Aliases.swift.
+    var aliases: [String: String] = [:]
     /// Vector length per class, fixed by the first vector written (Weaviate's vector index keeps its dimensions).
     private(set) var vectorDims: [String: Int] = [:]
     private var sortedIDCache: [String: [String]] = [:]
@@ -78,6 +81,12 @@ struct WeaviateStore {
             objects[name] = nil
             sortedIDCache[name] = nil
             vectorDims[name] = nil
+        case "putAlias":
+            guard let alias = op["alias"]?.stringValue, let target = op["class"]?.stringValue else { return }
+            aliases[alias] = target
+        case "deleteAlias":
+            guard let alias = op["alias"]?.stringValue else { return }
+            aliases[alias] = nil
         case "putObject":
             guard let o = op["object"].flatMap(StoredObject.init(wal:)) else { return }
             store(o)
@@ -159,6 +168,9 @@ struct WeaviateStore {
         buf += JSONCodec.encode(["op": "meta", "walSeq": .number(Double(next))]) + [0x0A]
         for name in classOrder {
             buf += JSONCodec.encode(["op": "putClass", "class": classes[name]!]) + [0x0A]
+        }
+        for (alias, target) in aliases.sorted(by: { $0.key < $1.key }) {
+            buf += JSONCodec.encode(["op": "putAlias", "alias": .string(alias), "class": .string(target)]) + [0x0A]
         }
         for name in classOrder {
             for o in (objects[name] ?? [:]).values {
