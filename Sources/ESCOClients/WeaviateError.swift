@@ -6,7 +6,7 @@ import Foundation
 public struct WeaviateError: Error, CustomStringConvertible, @unchecked Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Kind: String {
-            case connection, timeout, tls, http, alreadyExists, graphQL, schema, decoding, batch
+            case connection, timeout, tls, http, alreadyExists, notFound, graphQL, schema, decoding, batch
         }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
@@ -16,8 +16,10 @@ public struct WeaviateError: Error, CustomStringConvertible, @unchecked Sendable
         public static let tls = Code(.tls)
         /// An unexpected HTTP status; see `status` and `serverMessage`.
         public static let http = Code(.http)
-        /// `POST /v1/objects` for an id that exists (422).
+        /// `POST /v1/objects` for an id that exists, or `POST /v1/aliases` for an alias that exists (422).
         public static let alreadyExists = Code(.alreadyExists)
+        /// The alias to replace or delete does not exist (404).
+        public static let notFound = Code(.notFound)
         /// HTTP 200 with GraphQL `errors[]`.
         public static let graphQL = Code(.graphQL)
         /// An existing class is incompatible with ours (e.g. a property's dataType differs).
@@ -77,7 +79,7 @@ public struct WeaviateError: Error, CustomStringConvertible, @unchecked Sendable
         case .tls:
             s = "\(what) failed: TLS error"
             if let u = underlying as? TransportError { s += " (\(u.message))" }
-        case .http, .alreadyExists:
+        case .http, .alreadyExists, .notFound:
             s = "\(what) failed with HTTP \(status.map(String.init) ?? "?")\(tries)"
             if status == 401 || status == 403 {
                 s += " (check the API key: WEAVIATE_API_KEY / weaviate.apiKeyEnv)"
