@@ -99,8 +99,7 @@ extension WeaviateClient {
         let path = aliasPath(name)
         let response = try await send("GET", path, expect: [200, 404])
         if response.status == 404 {
-            // Weaviate answers a missing alias with an empty 404; a body means the route itself is unknown.
-            guard response.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }) else {
+            guard Self.isEmpty(response.body) else {
                 throw noAliasAPI(
                     WeaviateError(
                         code: .http, baseURL: url, method: "GET", path: path, status: 404,
@@ -146,7 +145,7 @@ extension WeaviateClient {
         let response = try await send("PUT", path, body: ["class": .string(targetClass)], expect: [200, 404, 422])
         switch response.status {
         case 404:
-            if response.body.isEmpty {
+            if Self.isEmpty(response.body) {
                 throw WeaviateError(
                     code: .notFound, baseURL: url, method: "PUT", path: path, status: 404,
                     detail: "there is no alias \(name); create it (POST /v1/aliases) before switching it")
@@ -175,7 +174,7 @@ extension WeaviateClient {
         let path = aliasPath(name)
         let response = try await send("DELETE", path, expect: [204, 404], idempotent: false)
         if response.status == 404 {
-            if !response.body.isEmpty {
+            if !Self.isEmpty(response.body) {
                 throw noAliasAPI(
                     WeaviateError(
                         code: .http, baseURL: url, method: "DELETE", path: path, status: 404,
@@ -203,6 +202,10 @@ extension WeaviateClient {
             + "(docker-compose.yml pins 1.32.2)"
         return e
     }
+
+    /// Weaviate answers a missing alias with a 404 without a body; a body (`{"code":404,"message":"path … was not
+    /// found"}`) means the route itself is unknown.
+    private static func isEmpty(_ body: [UInt8]) -> Bool { body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D } }
 
     /// Go's `UppercaseClassName` for ASCII names.
     static func uppercasedFirst(_ s: String) -> String {
