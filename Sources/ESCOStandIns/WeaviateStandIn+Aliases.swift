@@ -109,53 +109,22 @@ extension WeaviateStandIn {
         }
     }
 
-    /// A body refused by go-swagger's binding (the `{"code", "message"}` shape of go-openapi/errors `ServeError`).
-    struct BindingRefusal: Error {
-        let response: HTTPResponse
-    }
-
-    /// go-swagger's binding of a required JSON body with optional string fields `alias` and `class`
-    /// (adapters/handlers/rest/operations/schema/aliases_create_parameters.go, aliases_update_parameters.go): no body
-    /// is 422 code 602, a body Go's decoder rejects is 400 (go-openapi/errors `NewParseError`).
-    static func bindAliasBody(_ req: HTTPRequest, model: String) -> Result<[String: String], BindingRefusal> {
-        if req.body.isEmpty {
-            return .failure(BindingRefusal(response: .json(422, ["code": 602, "message": "body in body is required"])))
-        }
-        func parseError(_ reason: String) -> Result<[String: String], BindingRefusal> {
-            .failure(
-                BindingRefusal(
-                    response: .json(
-                        400,
-                        [
-                            "code": 400, "message": .string("parsing body body from \"\" failed, because \(reason)"),
-                        ])))
-        }
-        guard let value = try? JSONCodec.parse(req.body) else { return parseError("invalid JSON in request body") }
-        if value.isNull { return .success([:]) }
-        guard case .object(let o) = value else {
-            return parseError("json: cannot unmarshal \(goKind(value)) into Go value of type models.\(model)")
+    /// go-swagger's binding of the alias bodies, with optional string fields `alias` and `class`
+    /// (adapters/handlers/rest/operations/schema/aliases_create_parameters.go, aliases_update_parameters.go).
+    static func bindAliasBody(_ req: HTTPRequest, model: String) -> Result<[String: String], GoSwaggerBinding.Refusal> {
+        let binding = GoSwaggerBinding(parameter: "body", model: model)
+        let fields: [String: JSONValue]
+        switch binding.bind(req.body) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let f): fields = f
         }
         var out: [String: String] = [:]
         for key in ["alias", "class"] {
-            guard let v = o[key], !v.isNull else { continue }
-            guard let text = v.stringValue else {
-                return parseError(
-                    "json: cannot unmarshal \(goKind(v)) into Go struct field \(model).\(key) of type string")
-            }
+            guard let v = fields[key], !v.isNull else { continue }
+            guard let text = v.stringValue else { return .failure(binding.fieldTypeError(key, v, goType: "string")) }
             out[key] = text
         }
         return .success(out)
-    }
-
-    private static func goKind(_ v: JSONValue) -> String {
-        switch v {
-        case .null: "null"
-        case .bool: "bool"
-        case .number: "number"
-        case .string: "string"
-        case .array: "array"
-        case .object: "object"
-        }
     }
 
     /// The class an object or GraphQL request names, as Weaviate's object use cases resolve it

@@ -182,7 +182,11 @@ func parseDate(_ s: String) -> Date? {
 
 extension WeaviateStandIn {
     func createObject(_ req: HTTPRequest) -> HTTPResponse {
-        guard let body = try? JSONCodec.parse(req.body) else { return .weaviateError(422, "invalid JSON in request body") }
+        let body: JSONValue
+        switch GoSwaggerBinding(parameter: "body", model: "Object").bind(req.body) {
+        case .failure(let refusal): return refusal.response
+        case .success(let fields): body = .object(fields)
+        }
         var incoming: IncomingObject
         switch IncomingObject.parse(body) {
         case .failure(let e): return .weaviateError(e.status, e.message)
@@ -243,7 +247,11 @@ extension WeaviateStandIn {
     }
 
     private func update(_ req: HTTPRequest, className: String, id: String, merge: Bool) -> HTTPResponse {
-        guard let body = try? JSONCodec.parse(req.body) else { return .weaviateError(422, "invalid JSON in request body") }
+        let body: JSONValue
+        switch GoSwaggerBinding(parameter: "body", model: "Object").bind(req.body) {
+        case .failure(let refusal): return refusal.response
+        case .success(let fields): body = .object(fields)
+        }
         var incoming: IncomingObject
         switch IncomingObject.parse(body) {
         case .failure(let e): return .weaviateError(e.status, e.message)

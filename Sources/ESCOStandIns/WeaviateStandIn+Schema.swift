@@ -39,8 +39,10 @@ extension WeaviateStandIn {
     /// Concurrent creates can both pass the first check: `createWindowMs` widens that gap, and the later one then gets
     /// the apply's message.
     func createClass(_ req: HTTPRequest) -> HTTPResponse {
-        guard case .object(let body)? = try? JSONCodec.parse(req.body) else {
-            return .weaviateError(422, "parsing body body from \"\" failed, because invalid JSON in request body")
+        let body: [String: JSONValue]
+        switch GoSwaggerBinding(parameter: "objectClass", model: "Class").bind(req.body) {
+        case .failure(let refusal): return refusal.response
+        case .success(let fields): body = fields
         }
         let prepared: [String: JSONValue]
         do throws(SchemaRules.Refusal) {
@@ -77,8 +79,10 @@ extension WeaviateStandIn {
     /// answers 200; Weaviate then copies the later one's `indexRangeFilters`, which the stand-in does not model and the
     /// product never sets). `createWindowMs` widens that gap.
     func addProperty(_ className: String, _ req: HTTPRequest) -> HTTPResponse {
-        guard let body = try? JSONCodec.parse(req.body) else {
-            return .weaviateError(422, "parsing body body from \"\" failed, because invalid JSON in request body")
+        let body: JSONValue
+        switch GoSwaggerBinding(parameter: "body", model: "Property").bind(req.body) {
+        case .failure(let refusal): return refusal.response
+        case .success(let fields): body = .object(fields)
         }
         let prepared: JSONValue
         do throws(SchemaRules.Refusal) {

@@ -27,6 +27,35 @@ struct WeaviateFidelityTests {
         }
     }
 
+    /// go-swagger binds the body before any handler: its refusals have go-openapi's `{"code", "message"}` shape.
+    @Test func bodiesGoSwaggerCannotBindAreRefusedBeforeAnyHandler() async throws {
+        try await withWeaviateStandIn { url in
+            let cases: [(String, String, String)] = [
+                ("POST", "/v1/schema", "objectClass"), ("POST", "/v1/objects", "body"),
+            ]
+            for (method, path, parameter) in cases {
+                let none = try RawHTTP.request(url, method, path, body: nil)
+                #expect(none.status == 422, "\(path)")
+                #expect(dict(try none.json())["code"] as? Int == 602)
+                #expect(dict(try none.json())["message"] as? String == "\(parameter) in body is required")
+
+                let broken = try RawHTTP.request(url, method, path, body: Data("{\"class\":".utf8))
+                #expect(broken.status == 400, "\(path)")
+                #expect(dict(try broken.json())["code"] as? Int == 400)
+                let message = dict(try broken.json())["message"] as? String ?? ""
+                #expect(message.hasPrefix("parsing \(parameter) body from \"\" failed, because "), "\(message)")
+
+                let array = try RawHTTP.request(url, method, path, body: Data("[]".utf8))
+                #expect(array.status == 400, "\(path)")
+                #expect((dict(try array.json())["message"] as? String)?.contains("cannot unmarshal array") == true)
+            }
+            try call(url, "POST", "/v1/schema", skillClass)
+            let property = try RawHTTP.request(url, "POST", "/v1/schema/Skill/properties", body: Data("{".utf8))
+            #expect(property.status == 400)
+            #expect((dict(try property.json())["message"] as? String)?.hasPrefix("parsing body body") == true)
+        }
+    }
+
     @Test func graphQLWithoutAnyClassIs422NoGraphQLProvider() async throws {
         try await withWeaviateStandIn { url in
             let r = try call(url, "POST", "/v1/graphql", ["query": "{ Get { Skill { code } } }"])
