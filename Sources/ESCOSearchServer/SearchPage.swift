@@ -36,6 +36,13 @@ public enum SearchPage {
         }
     }
 
+    /// What a person reads for `ConceptSchema.scalarProperties`.
+    static let propertyNames: [String: String] = [
+        "code": "ESCO code", "iscoGroupCode": "ISCO group code", "definition": "Definition",
+        "scopeNote": "Scope note", "regulatedProfessionNote": "Regulated profession", "status": "Status",
+        "skillType": "Skill type", "reuseLevel": "Reuse level", "level": "Level",
+    ]
+
     /// `/concept?uri=...` for a concept URI.
     public static func conceptLink(_ uri: String) -> String { "/concept?uri=" + queryValue(uri) }
 
@@ -71,7 +78,7 @@ public enum SearchPage {
     /// One concept with its properties and its relations both ways, each related concept a link.
     public static func concept(_ c: ConceptDetail) -> HTML {
         let properties = c.properties.sorted { $0.key < $1.key }.map { key, value -> HTML in
-            "<dt>\(key)</dt><dd>\(value)</dd>"
+            "<dt>\(propertyNames[key] ?? key)</dt><dd>\(value)</dd>"
         }
         let relations = c.relations.filter { !$0.concepts.isEmpty }.map(relationSection)
         let altLabels: HTML =
@@ -86,9 +93,9 @@ public enum SearchPage {
                 <p class="meta"><span class="type">\(typeName(c.type.rawValue))</span> \
                 <a class="uri" href="\(c.uri)">\(c.uri)</a></p>
                 \(c.description.isEmpty ? "" : "<p class=\"desc\">\(c.description)</p>" as HTML)
+                \(relations.isEmpty ? "<p>No relations recorded.</p>" : "\(relations)" as HTML)
                 \(altLabels)
                 \(properties.isEmpty ? "" : "<h2>Properties</h2><dl>\(properties)</dl>" as HTML)
-                \(relations.isEmpty ? "<p>No relations recorded.</p>" : "\(relations)" as HTML)
                 </article>
                 """)
     }
@@ -220,6 +227,7 @@ public enum SearchPage {
         .results{padding-left:1.25rem}.result{margin:0 0 1rem}
         .meta,.count,.crumbs{color:var(--muted);font-size:.9rem;margin:.15rem 0}
         .type{font-weight:600}
+        .relation .type{font-weight:400;color:var(--muted);font-size:.85rem}
         .desc{margin:.25rem 0}
         .uri{word-break:break-all}
         .notice,.error{border-left:4px solid #b3261e;background:var(--box);padding:.5rem 1rem;margin:1rem 0}
