@@ -41,7 +41,8 @@ public enum MetricCatalog {
             Entry(
                 name: weaviateRequests,
                 help: "Calls to Weaviate, by operation and outcome (success, error, cancelled)."),
-            Entry(name: weaviateDuration, help: "Duration of calls to Weaviate, by operation.", buckets: latencyBuckets),
+            Entry(
+                name: weaviateDuration, help: "Duration of calls to Weaviate, by operation.", buckets: latencyBuckets),
             Entry(
                 name: vectorizerRequests,
                 help: "Calls to the vectorizer, by operation and outcome (success, error, cancelled)."),

@@ -28,8 +28,10 @@ public struct SearchMetrics: Sendable {
             label: MetricCatalog.httpRequests,
             dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory
         ).increment()
-        CoreMetrics.Timer(label: MetricCatalog.httpDuration, dimensions: [("route", route), ("method", method)], factory: factory)
-            .recordDuration(duration)
+        CoreMetrics.Timer(
+            label: MetricCatalog.httpDuration, dimensions: [("route", route), ("method", method)], factory: factory
+        )
+        .recordDuration(duration)
     }
 
     /// Times `body` as one call to `service` and counts it by outcome.

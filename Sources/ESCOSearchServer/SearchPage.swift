@@ -144,7 +144,9 @@ public enum SearchPage {
         }
         let items = results.map { r -> HTML in
             let matched: HTML =
-                r.matchedLabel.map { $0 == r.label ? "" : " \u{00B7} matched \u{201C}<span class=\"matched\">\($0)</span>\u{201D}" }
+                r.matchedLabel.map {
+                    $0 == r.label ? "" : " \u{00B7} matched \u{201C}<span class=\"matched\">\($0)</span>\u{201D}"
+                }
                 ?? ""
             return """
                 <li class="result"><h3><a href="\(conceptLink(r.uri))">\(r.label)</a></h3>

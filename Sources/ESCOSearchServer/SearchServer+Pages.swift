@@ -1,6 +1,6 @@
 import ESCOMetrics
-import Foundation
 import ESCOSearch
+import Foundation
 import Hummingbird
 import Logging
 

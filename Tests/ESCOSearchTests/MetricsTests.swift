@@ -6,8 +6,8 @@ import ESCOSearchServer
 import ESCOStandIns
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// `GET /metrics` (issue 15): real requests over loopback against the stand-ins, the exposition checked by
 /// promtool, counters that move with requests, ingestion gauges that follow the stored state.
@@ -108,7 +108,8 @@ import TestSupport
             let page = try await RawHTTP.requestOffPool(url, "GET", "/?q=welding")
             #expect(page.status == 503)
             let m = try await Self.scrape(url)
-            #expect((m.value(MetricCatalog.weaviateRequests, ["operation": "read_state", "outcome": "error"]) ?? 0) >= 1)
+            #expect(
+                (m.value(MetricCatalog.weaviateRequests, ["operation": "read_state", "outcome": "error"]) ?? 0) >= 1)
             #expect(m.value(MetricCatalog.ready) == 0)
             #expect(m.value(MetricCatalog.stateReadable) == 0)
             #expect(!m.has(MetricCatalog.status))
@@ -193,5 +194,47 @@ import TestSupport
         #expect(text.contains("SUCCESS: 2 rules found"), "\(text)")
         let docs = try String(contentsOf: Self.root.appendingPathComponent("docs/OPERATIONS.md"), encoding: .utf8)
         #expect(docs.contains(try String(contentsOf: rules, encoding: .utf8)))
+    }
+}
+
+/// `esco status --format prometheus` (the textfile collector's input): the gauges /metrics shows, from the
+/// real binary against the Weaviate stand-in.
+@Suite(.serialized) struct StatusPrometheusTests {
+    static let config = AlertRuleTests.root.appendingPathComponent("config/weaviate_config.yaml").path
+
+    static func status(weaviate: String) async throws -> Harness.Result {
+        try await Harness.run(
+            DatasetPaths.escoBinary, ["status", "--format", "prometheus", "--config", config, "--profile", "local"],
+            environment: ["WEAVIATE_URL": weaviate, "T2V_URL": "http://127.0.0.1:1", "ESCO_DATA": DatasetPaths.sample])
+    }
+
+    @Test func printsTheIngestionGaugesOfMetrics() async throws {
+        let services = try StandInServices()
+        _ = try await services.clients.gateway.ensureSchema()
+        let now = RFC3339.nowMs()
+        let state = IngestionState(
+            status: .completed, runId: "r1", holder: "h:1", generation: 1, heartbeatAtMs: now, endedAtMs: now,
+            fingerprint: try services.clients.mountedFingerprint(), counts: ["Skill": 300])
+        try await services.clients.store.write(state, event: "completed", sequence: 1, nowMs: now)
+        let r = try await Self.status(weaviate: services.weaviate.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        let text = PrometheusText(r.stdout)
+        #expect(text.value(MetricCatalog.stateReadable) == 1)
+        #expect(text.value(MetricCatalog.status, ["status": "completed"]) == 1)
+        #expect(text.value(MetricCatalog.objects, ["class": "Skill"]) == 300)
+        #expect(text.value(MetricCatalog.lastCompleted) == Double(now) / 1000)
+        // The same families as /metrics renders for this state (one implementation: IngestionGauges).
+        let rendered = PrometheusText(
+            IngestionGauges.render(IngestionSnapshot(state: state, lastCompletedAtMs: now, nowMs: now)))
+        #expect(Set(text.samples.map(\.name)) == Set(rendered.samples.map(\.name)))
+        let check = try MetricsTests.promtoolCheck(r.stdout)
+        #expect(check.status == 0, "\(check.output)\n\(r.stdout)")
+    }
+
+    @Test func weaviateUnreachableIsAGaugeNotAFailure() async throws {
+        let r = try await Self.status(weaviate: "http://127.0.0.1:1")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(PrometheusText(r.stdout).value(MetricCatalog.stateReadable) == 0)
+        #expect(!PrometheusText(r.stdout).has(MetricCatalog.status))
     }
 }

@@ -4,8 +4,8 @@ import ESCOIngestion
 import ESCOSearch
 import ESCOSearchServer
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The HTML pages (issue 15): hostile text from the query string and from Weaviate is shown as text, the
 /// pages carry what phones and screen readers need, and a page says when the data is not ready.
