@@ -91,7 +91,7 @@ public enum SearchPage {
                 <article class="concept" aria-labelledby="concept-label">
                 <h1 id="concept-label">\(c.label)</h1>
                 <p class="meta"><span class="type">\(typeName(c.type.rawValue))</span> \
-                <a class="uri" href="\(c.uri)">\(c.uri)</a></p>
+                \(externalLink(c.uri))</p>
                 \(c.description.isEmpty ? "" : "<p class=\"desc\">\(c.description)</p>" as HTML)
                 \(relations.isEmpty ? "<p>No relations recorded.</p>" : "\(relations)" as HTML)
                 \(altLabels)
@@ -126,6 +126,16 @@ public enum SearchPage {
             <div class="field"><button type="submit">Search</button></div>
             </form>
             """
+    }
+
+    /// The concept's URI as a link to the ESCO portal, only for http(s): escaping cannot stop a stored
+    /// `javascript:` URI from running when clicked, so any other scheme is shown as text.
+    static func externalLink(_ uri: String) -> HTML {
+        let lower = uri.lowercased()
+        guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else {
+            return "<span class=\"uri\">\(uri)</span>"
+        }
+        return "<a class=\"uri\" href=\"\(uri)\">\(uri)</a>"
     }
 
     static func noticeBox(_ n: Notice) -> HTML {

@@ -30,6 +30,20 @@ import Testing
         Self.expectInert(page.text)
     }
 
+    @Test func onlyHTTPURIsBecomeLinks() throws {
+        let json = #"""
+            {"uri": "javascript:window.pwned=1", "id": "x", "type": "skill", "label": "l", "altLabels": [],
+             "description": "", "properties": {}, "relations": []}
+            """#
+        let detail = try JSONDecoder().decode(ConceptDetail.self, from: Data(json.utf8))
+        let page = SearchPage.concept(detail).text
+        #expect(!page.contains("href=\"javascript:"))
+        #expect(page.contains("<span class=\"uri\">javascript:window.pwned=1</span>"))
+        var http = detail
+        http.uri = "http://data.europa.eu/esco/skill/1"
+        #expect(SearchPage.concept(http).text.contains("<a class=\"uri\" href=\"http://data.europa.eu/esco/skill/1\">"))
+    }
+
     @Test func pagesAreReadableOnAPhoneAndLabelled() {
         let page = SearchPage.search(text: "", type: .skill, results: nil).text
         #expect(page.contains(#"<meta name="viewport" content="width=device-width, initial-scale=1">"#))
