@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure core: records, IDs, plans, state machines, exit codes. No I/O, no C.
@@ -75,11 +77,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Prometheus metrics: swift-metrics handlers on a swift-prometheus registry, and the ingestion gauges
+        // that esco-search's /metrics and `esco status --format prometheus` both render.
+        .target(
+            name: "ESCOMetrics",
+            dependencies: [
+                "ESCOCore",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
         // esco-search's HTTP service (Hummingbird 2), used by the executable and by tests in-process.
         .target(
             name: "ESCOSearchServer",
             dependencies: [
                 "ESCOCore", "ESCOConfig", "ESCOClients", "ESCODataset", "ESCOIngestion", "ESCOSearch", "CSystemd",
+                "ESCOMetrics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -89,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "esco",
             dependencies: [
-                "ESCOCore", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCOSearch",
+                "ESCOCore", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCOSearch", "ESCOMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -137,7 +150,7 @@ let package = Package(
             name: "ESCOSearchTests",
             dependencies: [
                 "ESCOSearch", "ESCOSearchServer", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion",
-                "TestSupport",
+                "ESCOMetrics", "TestSupport",
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

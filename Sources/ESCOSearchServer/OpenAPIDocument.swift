@@ -87,6 +87,40 @@ public enum OpenAPIDocument {
         }
       }
     },
+    "/": {
+      "get": {
+        "summary": "The search page (HTML, no JavaScript): a query box with the type filter and the results",
+        "parameters": [
+          {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 500}, "description": "Query text; empty or white space shows the form only"},
+          {"name": "type", "in": "query", "schema": {"type": "string", "enum": ["skill", "occupation", "isco", "group", "all"], "default": "all"}}
+        ],
+        "responses": {
+          "200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
+          "400": {"$ref": "#/components/responses/BadPage"},
+          "503": {"$ref": "#/components/responses/UnavailablePage"}
+        }
+      }
+    },
+    "/concept": {
+      "get": {
+        "summary": "A concept's page (HTML): its properties and relations both ways, each a link",
+        "parameters": [
+          {"name": "uri", "in": "query", "required": true, "schema": {"type": "string", "maxLength": 300, "pattern": "^https?://data\\.europa\\.eu/esco/[A-Za-z0-9._~/-]+$"}, "description": "A concept URI, as for GET /concepts"}
+        ],
+        "responses": {
+          "200": {"description": "The page", "content": {"text/html": {"schema": {"type": "string"}}}},
+          "400": {"$ref": "#/components/responses/BadPage"},
+          "404": {"description": "No such concept", "content": {"text/html": {"schema": {"type": "string"}}}},
+          "503": {"$ref": "#/components/responses/UnavailablePage"}
+        }
+      }
+    },
+    "/metrics": {
+      "get": {
+        "summary": "Prometheus metrics (text format 0.0.4): requests, calls to Weaviate and the vectorizer, readiness, the ingestion state",
+        "responses": {"200": {"description": "The metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}
+      }
+    },
     "/openapi.json": {
       "get": {
         "summary": "This document",
@@ -98,7 +132,9 @@ public enum OpenAPIDocument {
     "responses": {
       "BadRequest": {"description": "Invalid input", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "NotFound": {"description": "No such concept", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
-      "Unavailable": {"description": "Not ready, or Weaviate/the vectorizer unavailable: try later", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+      "Unavailable": {"description": "Not ready, or Weaviate/the vectorizer unavailable: try later", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "BadPage": {"description": "Invalid input, explained on the page", "content": {"text/html": {"schema": {"type": "string"}}}},
+      "UnavailablePage": {"description": "Not ready (with what /readyz reports), or a service unavailable", "content": {"text/html": {"schema": {"type": "string"}}}}
     },
     "schemas": {
       "Error": {

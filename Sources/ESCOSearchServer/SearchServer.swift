@@ -1,4 +1,5 @@
 import CSystemd
+public import ESCOMetrics
 public import ESCOSearch
 import Foundation
 public import Hummingbird
@@ -11,11 +12,17 @@ public struct SearchServer: Sendable {
     public let logger: Logger
     /// Largest accepted request body (`POST /enrich`).
     public var maxBodyBytes = 256 * 1024
+    /// This server's metrics (`GET /metrics`); wrap the engine's backend in `InstrumentedSearchBackend` with the
+    /// same value to count the calls to Weaviate and the vectorizer.
+    public let metrics: SearchMetrics
+    /// The ingestion state `/metrics` reports (nil: the engine's backend, without the history).
+    public var ingestionSnapshot: (@Sendable () async -> IngestionSnapshot)?
 
-    public init(engine: SearchEngine, readiness: Readiness, logger: Logger) {
+    public init(engine: SearchEngine, readiness: Readiness, logger: Logger, metrics: SearchMetrics = SearchMetrics()) {
         self.engine = engine
         self.readiness = readiness
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Every route, as the router holds them (the OpenAPI test compares this with the document).
@@ -24,6 +31,7 @@ public struct SearchServer: Sendable {
         let probe = Router()
         addRoutes(to: probe)
         let router = Router()
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
         router.add(
             middleware: RequestLogMiddleware(logger: logger, methods: RouteMethods(probe.routes.map(\.description))))
         addRoutes(to: router)
@@ -34,6 +42,8 @@ public struct SearchServer: Sendable {
         router.get("/healthz") { _, _ in JSONBody.response(["status": "ok"]) }
         router.get("/readyz") { _, _ in await readyz() }
         router.get("/openapi.json") { _, _ in JSONBody.raw(Data(OpenAPIDocument.json.utf8)) }
+        router.get("/metrics") { request, _ in await metricsPage(request) }
+        addPageRoutes(to: router)
         router.get("/search") { request, _ in await answer { try await search(request) } }
         router.get("/concepts") { request, _ in
             await answer { try await concept(try HTTPRequestParsing.conceptURI(request.uri.query)) }
@@ -134,6 +144,7 @@ public struct SearchServer: Sendable {
 
     func readyz() async -> Response {
         let report = await readiness.report()
+        metrics.readiness(ready: report.ready)
         struct Body: Encodable {
             var ready: Bool
             var status: String

@@ -11,7 +11,9 @@ import Logging
 struct SearchService: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "esco-search",
-        abstract: "Serve ESCO search as JSON over HTTP (GET /search, /concepts/{id}, POST /enrich, /healthz, /readyz).",
+        abstract:
+            "Serve ESCO search as JSON over HTTP (GET /search, /concepts/{id}, POST /enrich, /healthz, /readyz), "
+            + "a search page for people (GET /, /concept) and Prometheus metrics (GET /metrics).",
         discussion: """
             The first line on stdout is `listening on http://HOST:PORT` once connections are accepted (with
             --port 0, the port the system chose); READY=1 goes to systemd when NOTIFY_SOCKET is set. The API is

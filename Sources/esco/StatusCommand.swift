@@ -21,7 +21,17 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var options: ConfigOptions
     @Option(help: ArgumentHelp("Dataset to compare the fingerprint with (default: data.path / ESCO_DATA).", valueName: "path"))
     var data: String?
-    @Flag(help: "Print one JSON object.") var json = false
+    @Flag(help: "Print one JSON object (the same as --format json).") var json = false
+    @Option(
+        help: ArgumentHelp(
+            "text, json, or prometheus: the ingestion gauges in the Prometheus text format, for node exporter's "
+                + "textfile collector; exits 0 whenever it printed them (the state is in the gauges).",
+            valueName: "format"))
+    var format: StatusFormat?
+
+    func validate() throws {
+        if json, let format, format != .json { throw ValidationError("--json and --format \(format) disagree") }
+    }
 
     struct Report: Encodable {
         var status: String
@@ -55,6 +65,11 @@ struct StatusCommand: AsyncParsableCommand {
         var mounted: String?
         var mountedError: String?
         do { mounted = try clients.mountedFingerprint(dataPath: data) } catch { mountedError = "\(error)" }
+        if format == .prometheus {
+            print(await Self.prometheus(store: clients.store, mountedFingerprint: mounted), terminator: "")
+            return
+        }
+        let json = json || format == .json
         let state: IngestionState?
         let history: [(state: IngestionState, event: String, sequence: Int)]
         do {
