@@ -26,11 +26,11 @@ public struct ESCODataset: Sendable {
     /// Streams `kind`'s rows; nil when the (optional) file is absent. Returns the finished table for counts.
     @discardableResult
     func scan(
-        _ kind: DatasetFile.Kind, required: [String], ragged: Bool = false, hasher: SHA256Hasher? = nil,
-        _ body: (CSVTable) throws -> Void
+        _ kind: DatasetFile.Kind, hasher: SHA256Hasher? = nil, _ body: (CSVTable) throws -> Void
     ) throws -> CSVTable? {
         guard let file = file(kind) else { return nil }
-        let table = try CSVTable(file: file, required: required, ragged: ragged, hasher: hasher)
+        let table = try CSVTable(
+            file: file, required: kind.requiredColumns, ragged: kind == .skillsHierarchy, hasher: hasher)
         while try table.next() { try body(table) }
         return table
     }
@@ -42,7 +42,7 @@ public struct ESCODataset: Sendable {
     @discardableResult
     func scanISCOGroups(hasher: SHA256Hasher?, _ body: (ISCOGroupRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.iscoGroups, required: ["conceptUri", "code", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.iscoGroups, hasher: hasher) { t in
             if c.isEmpty { c = ["conceptUri", "code", "preferredLabel", "altLabels", "status", "description", "inScheme"].map { t.column($0) } }
             let r = t.record
             try body(
@@ -60,7 +60,7 @@ public struct ESCODataset: Sendable {
     @discardableResult
     func scanSkillGroups(hasher: SHA256Hasher?, _ body: (SkillGroupRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.skillGroups, required: ["conceptUri", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.skillGroups, hasher: hasher) { t in
             if c.isEmpty {
                 c = ["conceptUri", "code", "preferredLabel", "altLabels", "hiddenLabels", "status", "scopeNote",
                     "description", "inScheme"].map { t.column($0) }
@@ -80,7 +80,7 @@ public struct ESCODataset: Sendable {
     @discardableResult
     func scanSkills(hasher: SHA256Hasher?, _ body: (SkillRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.skills, required: ["conceptUri", "skillType", "reuseLevel", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.skills, hasher: hasher) { t in
             if c.isEmpty {
                 c = ["conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "hiddenLabels", "status",
                     "scopeNote", "definition", "description", "inScheme"].map { t.column($0) }
@@ -102,7 +102,7 @@ public struct ESCODataset: Sendable {
     @discardableResult
     func scanOccupations(hasher: SHA256Hasher?, _ body: (OccupationRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.occupations, required: ["conceptUri", "iscoGroup", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.occupations, hasher: hasher) { t in
             if c.isEmpty {
                 c = ["conceptUri", "code", "iscoGroup", "preferredLabel", "altLabels", "hiddenLabels", "status",
                     "regulatedProfessionNote", "scopeNote", "definition", "description", "inScheme", "naceCode"]
@@ -127,7 +127,7 @@ public struct ESCODataset: Sendable {
     @discardableResult
     func scanConceptSchemes(hasher: SHA256Hasher?, _ body: (ConceptSchemeRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.conceptSchemes, required: ["conceptSchemeUri", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.conceptSchemes, hasher: hasher) { t in
             if c.isEmpty { c = ["conceptSchemeUri", "preferredLabel", "title", "status", "description", "hasTopConcept"].map { t.column($0) } }
             let r = t.record
             try body(
@@ -147,7 +147,7 @@ public struct ESCODataset: Sendable {
         _ kind: CollectionKind, hasher: SHA256Hasher?, _ body: (CollectionMemberRecord) throws -> Void
     ) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.collection(kind), required: ["conceptType", "conceptUri", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.collection(kind), hasher: hasher) { t in
             if c.isEmpty { c = ["conceptType", "conceptUri", "preferredLabel", "broaderConceptUri"].map { t.column($0) } }
             let r = t.record
             try body(
@@ -165,9 +165,9 @@ public struct ESCODataset: Sendable {
     func scanOccupationSkillRelations(
         hasher: SHA256Hasher?, _ body: (OccupationSkillRelation) throws -> Void, lineOf: (Int) -> Void = { _ in }
     ) throws -> CSVTable? {
-        let names = ["occupationUri", "relationType", "skillType", "skillUri"]
+        let names = DatasetFile.Kind.occupationSkillRelations.requiredColumns
         var c: [Int] = []
-        return try scan(.occupationSkillRelations, required: names, hasher: hasher) { t in
+        return try scan(.occupationSkillRelations, hasher: hasher) { t in
             if c.isEmpty { c = names.map { t.column($0) } }
             let r = t.record
             lineOf(r.line)
@@ -186,9 +186,9 @@ public struct ESCODataset: Sendable {
     func scanSkillSkillRelations(
         hasher: SHA256Hasher?, _ body: (SkillSkillRelation) throws -> Void, lineOf: (Int) -> Void = { _ in }
     ) throws -> CSVTable? {
-        let names = ["originalSkillUri", "relationType", "relatedSkillUri"]
+        let names = DatasetFile.Kind.skillSkillRelations.requiredColumns
         var c: [Int] = []
-        return try scan(.skillSkillRelations, required: names, hasher: hasher) { t in
+        return try scan(.skillSkillRelations, hasher: hasher) { t in
             if c.isEmpty { c = names.map { t.column($0) } }
             let r = t.record
             lineOf(r.line)
@@ -209,10 +209,10 @@ public struct ESCODataset: Sendable {
         _ pillar: BroaderRelation.Pillar, hasher: SHA256Hasher?, _ body: (BroaderRelation) throws -> Void,
         lineOf: (Int) -> Void = { _ in }
     ) throws -> CSVTable? {
-        let names = ["conceptType", "conceptUri", "broaderType", "broaderUri"]
         var c: [Int] = []
         let kind: DatasetFile.Kind = pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
-        return try scan(kind, required: names, hasher: hasher) { t in
+        let names = kind.requiredColumns
+        return try scan(kind, hasher: hasher) { t in
             if c.isEmpty { c = names.map { t.column($0) } }
             let r = t.record
             lineOf(r.line)
