@@ -38,7 +38,8 @@ struct ByteStringTable {
                             let id = Int(entry & 0xFFFF_FFFF) - 1
                             let start = id == 0 ? 0 : ends[id - 1]
                             if ends[id] - start == key.count
-                                && (key.count == 0 || memcmpBytes(arena.baseAddress! + start, key.baseAddress!, key.count))
+                                && (key.count == 0
+                                    || memcmpBytes(arena.baseAddress! + start, key.baseAddress!, key.count))
                             {
                                 return id
                             }
@@ -110,7 +111,8 @@ func memcmpBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ count: 
     let ra = UnsafeRawPointer(a)
     let rb = UnsafeRawPointer(b)
     while i + 8 <= count {
-        if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+        if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        {
             return false
         }
         i += 8

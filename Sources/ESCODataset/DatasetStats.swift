@@ -151,9 +151,22 @@ extension ESCODataset {
 
         func name(_ kind: DatasetFile.Kind) -> String { file(kind)?.name ?? kind.stem }
         /// Counts the row as dangling when either end is not a concept; keeps up to 3 examples.
+        // Relation files are sorted by their first column: most rows repeat the previous row's first URI, whose
+        // answer is remembered (the table lookup is a cache miss; this compare is not).
+        var previousA: [UInt8] = []
+        var previousAMissing = false
         func check(_ d: inout DatasetStats.Dangling, _ t: CSVTable, _ columnA: Int, _ columnB: Int) {
             let r = t.record
-            let missingA = r.withField(columnA) { concepts.find($0) == nil }
+            let missingA = r.withField(columnA) { field in
+                let same = previousA.withUnsafeBufferPointer { p in
+                    p.count == field.count && (p.count == 0 || memcmpBytes(p.baseAddress!, field.baseAddress!, p.count))
+                }
+                if same { return previousAMissing }
+                previousA.removeAll(keepingCapacity: true)
+                previousA.append(contentsOf: field)
+                previousAMissing = concepts.find(field) == nil
+                return previousAMissing
+            }
             let missingB = r.withField(columnB) { concepts.find($0) == nil }
             guard missingA || missingB else { return }
             d.rows += 1
@@ -186,7 +199,11 @@ extension ESCODataset {
                 if try isEssential(t, c[1]) { counts.essential += 1 } else { counts.optional += 1 }
                 check(&d, t, c[0], c[2])
             }
-            if kind == .occupationSkillRelations { s.occupationSkillRelations = counts } else { s.skillSkillRelations = counts }
+            if kind == .occupationSkillRelations {
+                s.occupationSkillRelations = counts
+            } else {
+                s.skillSkillRelations = counts
+            }
             s.dangling.append(d)
         }
 

@@ -117,7 +117,8 @@ public struct Verifier: Sendable {
             if firstWithVector == nil, className != "Label", let v = object?.vector, !v.isEmpty { firstWithVector = (className, id, v) }
         }
         // One fetch per sampled object, however many of its properties are sampled.
-        let objects = try await Self.concurrently(Array(Set(sample.map { "\($0.className)/\($0.id)" })).sorted()) { key in
+        let sampled = Set(sample.map { "\($0.className)/\($0.id)" }).sorted()
+        let objects = try await Self.concurrently(sampled) { key in
             let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
             return try await weaviate.fetch(className: parts[0], id: parts[1])
         }

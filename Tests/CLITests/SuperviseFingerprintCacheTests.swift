@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension SuperviseE2E {
     /// The dataset fingerprint cache makes warm starts cheap but never blind (issue 16).
