@@ -89,18 +89,24 @@ final class Inflater: ByteSource {
     private let input: UnsafeMutableRawBufferPointer
     private let fill: (UnsafeMutableRawBufferPointer) throws -> Int
     private let allowConcatenation: Bool
+    private let computeCRC: Bool
     private var inputEnded = false
     private var finished = false
     private(set) var produced = 0
     private(set) var crc: UInt = crc32(0, nil, 0)
 
     /// windowBits: 15+32 for gzip/zlib auto-detect, -15 for raw deflate (zip members).
-    init(windowBits: Int32, allowConcatenation: Bool, fill: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) throws {
+    /// computeCRC: keep `crc` for a caller that checks it (zip members); gzip's own trailer is checked by zlib.
+    init(
+        windowBits: Int32, allowConcatenation: Bool, computeCRC: Bool = true,
+        fill: @escaping (UnsafeMutableRawBufferPointer) throws -> Int
+    ) throws {
         stream = .allocate(capacity: 1)
         stream.initialize(to: z_stream())
         input = .allocate(byteCount: 64 * 1024, alignment: 1)
         self.fill = fill
         self.allowConcatenation = allowConcatenation
+        self.computeCRC = computeCRC
         guard esco_inflate_init2(stream, windowBits) == Z_OK else {
             stream.deinitialize(count: 1)
             stream.deallocate()
@@ -154,7 +160,7 @@ final class Inflater: ByteSource {
             }
             if count > 0 || finished {
                 produced += count
-                crc = crc32(crc, out, uInt(count))
+                if computeCRC { crc = crc32(crc, out, uInt(count)) }
                 return count
             }
         }
@@ -169,7 +175,9 @@ final class GzipSource: ByteSource {
     init(path: String) throws {
         let file = try FileDescriptor(path: path)
         self.file = file
-        inflater = try Inflater(windowBits: 15 + 32, allowConcatenation: true) { try file.read(into: $0) }
+        inflater = try Inflater(windowBits: 15 + 32, allowConcatenation: true, computeCRC: false) {
+            try file.read(into: $0)
+        }
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int { try inflater.read(into: buffer) }

@@ -34,6 +34,23 @@ public struct DatasetFile: Sendable, Hashable, Codable {
             }
         }
 
+        /// Columns a file of this kind must have: checked at its header line.
+        var requiredColumns: [String] {
+            switch self {
+            case .skills: ["conceptUri", "skillType", "reuseLevel", "preferredLabel"]
+            case .occupations: ["conceptUri", "iscoGroup", "preferredLabel"]
+            case .iscoGroups: ["conceptUri", "code", "preferredLabel"]
+            case .skillGroups: ["conceptUri", "preferredLabel"]
+            case .conceptSchemes: ["conceptSchemeUri", "preferredLabel"]
+            case .skillsHierarchy: ["Level 0 URI"]
+            case .collection: ["conceptType", "conceptUri", "preferredLabel"]
+            case .occupationSkillRelations: ["occupationUri", "relationType", "skillType", "skillUri"]
+            case .skillSkillRelations: ["originalSkillUri", "relationType", "relatedSkillUri"]
+            case .broaderRelationsOccPillar, .broaderRelationsSkillPillar:
+                ["conceptType", "conceptUri", "broaderType", "broaderUri"]
+            }
+        }
+
         static let required: [Kind] = [
             .skills, .occupations, .iscoGroups, .skillGroups, .occupationSkillRelations, .skillSkillRelations,
             .broaderRelationsOccPillar, .broaderRelationsSkillPillar,

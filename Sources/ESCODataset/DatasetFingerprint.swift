@@ -21,23 +21,5 @@ public struct DatasetFingerprint: Sendable, Hashable, Codable {
 
 extension ESCODataset {
     /// Hashes every file's decompressed bytes (no CSV parsing).
-    public func fingerprint() throws -> DatasetFingerprint {
-        var hashes: [String: String] = [:]
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 1)
-        defer { chunk.deallocate() }
-        for file in files {
-            let source = try file.openSource()
-            let hasher = SHA256Hasher()
-            while true {
-                let n: Int
-                do { n = try source.read(into: chunk) } catch let e as SourceError {
-                    throw DatasetError(file: file.source, message: e.message)
-                }
-                if n == 0 { break }
-                hasher.update(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
-            }
-            hashes[file.name] = hasher.finalize()
-        }
-        return DatasetFingerprint(version: version, language: language, files: hashes)
-    }
+    public func fingerprint() throws -> DatasetFingerprint { try self.fingerprint(cache: nil) }
 }

@@ -23,9 +23,9 @@ extension DatasetStats {
             out.append(
                 "  \(f.name + String(repeating: " ", count: width - f.name.count))  \(n(f.rows)) rows, \(n(f.bytes)) bytes, "
                     + "from \(f.format) \(f.source)")
-            out.append("    sha256 \(f.sha256)")
+            if !f.sha256.isEmpty { out.append("    sha256 \(f.sha256)") }
         }
-        out.append("Fingerprint: \(fingerprint.overall)")
+        out.append("Fingerprint: " + (fingerprint.files.isEmpty ? "not computed" : fingerprint.overall))
         out.append("")
         out.append("Skills: \(n(skills))")
         out.append("  by skillType: \(breakdown(skillsBySkillType))")

@@ -63,106 +63,176 @@ public struct DatasetStats: Sendable, Codable {
 
 extension ESCODataset {
     /// Reads every file once: counts, per-file sha256 of the decompressed bytes, dangling references.
-    /// Keeps only the set of concept URIs in memory.
-    public func stats() throws -> DatasetStats {
+    /// Fields are looked at as bytes in the reader's buffer, never made into strings (only breakdown keys and
+    /// dangling examples are); memory is the concept URIs. `fingerprint: false` skips the hashing (the sha256
+    /// fields and the fingerprint are then empty).
+    public func stats(fingerprint: Bool = true) throws -> DatasetStats {
         var s = DatasetStats()
         s.version = version
         s.language = language
         var hashes: [String: String] = [:]
-        var concepts = Set<String>()
-        func key(_ v: String) -> String { v.isEmpty ? "(empty)" : v }
-        func record(_ kind: DatasetFile.Kind, _ hasher: SHA256Hasher, _ table: CSVTable?) {
-            guard let table, let file = file(kind) else { return }
-            let sha = hasher.finalize()
-            hashes[file.name] = sha
+        var concepts = ByteStringTable(capacity: 32_768)
+
+        /// Streams one file (if present) through `body` and records its size, rows and hash.
+        func scan(_ kind: DatasetFile.Kind, _ body: (CSVTable, CSVRecord) throws -> Void) throws {
+            guard let file = file(kind) else { return }
+            let hasher = fingerprint ? SHA256Hasher() : nil
+            let table = try CSVTable(
+                file: file, required: kind.requiredColumns, ragged: kind == .skillsHierarchy, hasher: hasher)
+            while try table.next() { try body(table, table.record) }
+            let sha = hasher?.finalize() ?? ""
+            if fingerprint { hashes[file.name] = sha }
             s.files.append(
-                .init(name: file.name, format: file.format.rawValue, source: file.source, bytes: table.bytesRead,
-                      rows: table.rows, sha256: sha))
+                .init(
+                    name: file.name, format: file.format.rawValue, source: file.source, bytes: table.bytesRead,
+                    rows: table.rows, sha256: sha))
         }
-        var h = SHA256Hasher()
-        record(.skills, h, try scanSkills(hasher: h) { r in
+        func columns(_ t: CSVTable, _ names: [String], _ c: inout [Int]) {
+            if c.isEmpty { c = names.map { t.column($0) } }
+        }
+        /// Counts per distinct value, keyed "(empty)" for an empty one.
+        struct Breakdown {
+            var keys = ByteStringTable()
+            var counts: [Int] = []
+            mutating func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+                let id = keys.insert(bytes)
+                if id == counts.count { counts.append(0) }
+                counts[id] += 1
+            }
+            var dictionary: [String: Int] {
+                var out: [String: Int] = [:]
+                for (id, n) in counts.enumerated() {
+                    let key = keys.key(id)
+                    out[key.isEmpty ? "(empty)" : key, default: 0] += n
+                }
+                return out
+            }
+        }
+        func addConcept(_ r: CSVRecord, _ column: Int) { _ = r.withField(column) { concepts.insert($0) } }
+
+        var c: [Int] = []
+        var skillTypes = Breakdown()
+        var reuseLevels = Breakdown()
+        try scan(.skills) { t, r in
+            columns(t, ["conceptUri", "skillType", "reuseLevel"], &c)
             s.skills += 1
-            s.skillsBySkillType[key(r.skillType), default: 0] += 1
-            s.skillsByReuseLevel[key(r.reuseLevel), default: 0] += 1
-            concepts.insert(r.uri)
-        })
-        h = SHA256Hasher()
-        record(.occupations, h, try scanOccupations(hasher: h) { r in
+            r.withField(c[1]) { skillTypes.add($0) }
+            r.withField(c[2]) { reuseLevels.add($0) }
+            addConcept(r, c[0])
+        }
+        s.skillsBySkillType = skillTypes.dictionary
+        s.skillsByReuseLevel = reuseLevels.dictionary
+        c = []
+        try scan(.occupations) { t, r in
+            columns(t, ["conceptUri"], &c)
             s.occupations += 1
-            concepts.insert(r.uri)
-        })
-        h = SHA256Hasher()
-        record(.iscoGroups, h, try scanISCOGroups(hasher: h) { r in
+            addConcept(r, c[0])
+        }
+        c = []
+        try scan(.iscoGroups) { t, r in
+            columns(t, ["conceptUri", "code"], &c)
             s.iscoGroups += 1
-            s.iscoGroupsByLevel[String(r.level), default: 0] += 1
-            concepts.insert(r.uri)
-        })
-        h = SHA256Hasher()
-        record(.skillGroups, h, try scanSkillGroups(hasher: h) { r in
+            // The level is the number of digits (characters) of the code.
+            let level = r.withField(c[1]) { code in code.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
+            s.iscoGroupsByLevel[String(level), default: 0] += 1
+            addConcept(r, c[0])
+        }
+        c = []
+        try scan(.skillGroups) { t, r in
+            columns(t, ["conceptUri"], &c)
             s.skillGroups += 1
-            concepts.insert(r.uri)
-        })
-        h = SHA256Hasher()
-        record(.conceptSchemes, h, try scanConceptSchemes(hasher: h) { _ in s.conceptSchemes += 1 })
-        h = SHA256Hasher()
-        record(.skillsHierarchy, h, try scan(.skillsHierarchy, required: ["Level 0 URI"], ragged: true, hasher: h) { _ in
-            s.skillsHierarchyRows += 1
-        })
+            addConcept(r, c[0])
+        }
+        try scan(.conceptSchemes) { _, _ in s.conceptSchemes += 1 }
+        try scan(.skillsHierarchy) { _, _ in s.skillsHierarchyRows += 1 }
         for kind in CollectionKind.allCases {
-            h = SHA256Hasher()
-            record(.collection(kind), h, try scanCollection(kind, hasher: h) { _ in
-                s.collections[kind.rawValue, default: 0] += 1
-            })
+            try scan(.collection(kind)) { _, _ in s.collections[kind.rawValue, default: 0] += 1 }
         }
 
-        func check(_ d: inout DatasetStats.Dangling, _ line: Int, _ a: (String, String), _ b: (String, String)) {
-            let missingA = !concepts.contains(a.1)
-            let missingB = !concepts.contains(b.1)
+        func name(_ kind: DatasetFile.Kind) -> String { file(kind)?.name ?? kind.stem }
+        /// Counts the row as dangling when either end is not a concept; keeps up to 3 examples.
+        // Relation files are sorted by their first column: most rows repeat the previous row's first URI, whose
+        // answer is remembered (the table lookup is a cache miss; this compare is not).
+        var previousA: [UInt8] = []
+        var previousAMissing = false
+        func check(_ d: inout DatasetStats.Dangling, _ t: CSVTable, _ columnA: Int, _ columnB: Int) {
+            let r = t.record
+            let missingA = r.withField(columnA) { field in
+                let same = previousA.withUnsafeBufferPointer { p in
+                    p.count == field.count && (p.count == 0 || memcmpBytes(p.baseAddress!, field.baseAddress!, p.count))
+                }
+                if same { return previousAMissing }
+                previousA.removeAll(keepingCapacity: true)
+                previousA.append(contentsOf: field)
+                previousAMissing = concepts.find(field) == nil
+                return previousAMissing
+            }
+            let missingB = r.withField(columnB) { concepts.find($0) == nil }
             guard missingA || missingB else { return }
             d.rows += 1
             if d.examples.count < 3 {
-                let parts = (missingA ? ["\(a.0) \(a.1)"] : []) + (missingB ? ["\(b.0) \(b.1)"] : [])
-                d.examples.append("line \(line): " + parts.joined(separator: ", "))
+                let parts =
+                    (missingA ? ["\(t.header[columnA]) \(r.string(columnA))"] : [])
+                    + (missingB ? ["\(t.header[columnB]) \(r.string(columnB))"] : [])
+                d.examples.append("line \(r.line): " + parts.joined(separator: ", "))
             }
         }
-        func name(_ kind: DatasetFile.Kind) -> String { file(kind)?.name ?? kind.stem }
+        func isEssential(_ t: CSVTable, _ column: Int) throws -> Bool {
+            let r = t.record
+            if r.field(column, is: "essential") { return true }
+            if r.field(column, is: "optional") { return false }
+            throw DatasetError(
+                file: t.reader.name, line: r.line, column: 1,
+                message: "relationType is \"\(r.string(column))\"; expected essential or optional")
+        }
 
-        var d = DatasetStats.Dangling(file: name(.occupationSkillRelations))
-        h = SHA256Hasher()
-        var line = 0
-        let osr = try scanOccupationSkillRelations(hasher: h) { r in
-            s.occupationSkillRelations.total += 1
-            if r.kind == .essential { s.occupationSkillRelations.essential += 1 } else { s.occupationSkillRelations.optional += 1 }
-            check(&d, line, ("occupationUri", r.occupationUri), ("skillUri", r.skillUri))
-        } lineOf: { line = $0 }
-        record(.occupationSkillRelations, h, osr)
-        s.dangling.append(d)
-
-        d = DatasetStats.Dangling(file: name(.skillSkillRelations))
-        h = SHA256Hasher()
-        let ssr = try scanSkillSkillRelations(hasher: h) { r in
-            s.skillSkillRelations.total += 1
-            if r.kind == .essential { s.skillSkillRelations.essential += 1 } else { s.skillSkillRelations.optional += 1 }
-            check(&d, line, ("originalSkillUri", r.originalSkillUri), ("relatedSkillUri", r.relatedSkillUri))
-        } lineOf: { line = $0 }
-        record(.skillSkillRelations, h, ssr)
-        s.dangling.append(d)
+        for (kind, names) in [
+            (DatasetFile.Kind.occupationSkillRelations, ["occupationUri", "relationType", "skillUri"]),
+            (.skillSkillRelations, ["originalSkillUri", "relationType", "relatedSkillUri"]),
+        ] {
+            var d = DatasetStats.Dangling(file: name(kind))
+            var counts = DatasetStats.RelationCounts()
+            c = []
+            try scan(kind) { t, _ in
+                columns(t, names, &c)
+                counts.total += 1
+                if try isEssential(t, c[1]) { counts.essential += 1 } else { counts.optional += 1 }
+                check(&d, t, c[0], c[2])
+            }
+            if kind == .occupationSkillRelations {
+                s.occupationSkillRelations = counts
+            } else {
+                s.skillSkillRelations = counts
+            }
+            s.dangling.append(d)
+        }
 
         for pillar in [BroaderRelation.Pillar.occupation, .skill] {
             let kind: DatasetFile.Kind = pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
-            d = DatasetStats.Dangling(file: name(kind))
-            h = SHA256Hasher()
-            var counts = DatasetStats.BroaderCounts()
-            let table = try scanBroader(pillar, hasher: h) { r in
-                counts.total += 1
-                counts.byKinds["\(key(r.conceptType))->\(key(r.broaderType))", default: 0] += 1
-                check(&d, line, ("conceptUri", r.conceptUri), ("broaderUri", r.broaderUri))
-            } lineOf: { line = $0 }
-            record(kind, h, table)
+            var d = DatasetStats.Dangling(file: name(kind))
+            var total = 0
+            var kinds = Breakdown()
+            var pair: [UInt8] = []
+            c = []
+            try scan(kind) { t, r in
+                columns(t, ["conceptType", "conceptUri", "broaderType", "broaderUri"], &c)
+                total += 1
+                pair.removeAll(keepingCapacity: true)
+                r.withField(c[0]) { if $0.isEmpty { pair += emptyKey } else { pair.append(contentsOf: $0) } }
+                pair += arrow
+                r.withField(c[2]) { if $0.isEmpty { pair += emptyKey } else { pair.append(contentsOf: $0) } }
+                pair.withUnsafeBufferPointer { kinds.add($0) }
+                check(&d, t, c[1], c[3])
+            }
+            let counts = DatasetStats.BroaderCounts(total: total, byKinds: kinds.dictionary)
             if pillar == .occupation { s.broaderOccupationPillar = counts } else { s.broaderSkillPillar = counts }
             s.dangling.append(d)
         }
-        s.fingerprint = DatasetFingerprint(version: version, language: language, files: hashes)
+        if fingerprint { s.fingerprint = DatasetFingerprint(version: version, language: language, files: hashes) }
         return s
     }
 }
+
+/// "(empty)", for a breakdown key made of an empty field.
+private let emptyKey: [UInt8] = Array("(empty)".utf8)
+private let arrow: [UInt8] = Array("->".utf8)

@@ -26,23 +26,23 @@ public struct ESCODataset: Sendable {
     /// Streams `kind`'s rows; nil when the (optional) file is absent. Returns the finished table for counts.
     @discardableResult
     func scan(
-        _ kind: DatasetFile.Kind, required: [String], ragged: Bool = false, hasher: SHA256Hasher? = nil,
-        _ body: (CSVTable) throws -> Void
+        _ kind: DatasetFile.Kind, _ body: (CSVTable) throws -> Void
     ) throws -> CSVTable? {
         guard let file = file(kind) else { return nil }
-        let table = try CSVTable(file: file, required: required, ragged: ragged, hasher: hasher)
+        let table = try CSVTable(
+            file: file, required: kind.requiredColumns, ragged: kind == .skillsHierarchy)
         while try table.next() { try body(table) }
         return table
     }
 
     public func forEachISCOGroup(_ body: (ISCOGroupRecord) throws -> Void) throws {
-        try scanISCOGroups(hasher: nil, body)
+        try scanISCOGroups(body)
     }
 
     @discardableResult
-    func scanISCOGroups(hasher: SHA256Hasher?, _ body: (ISCOGroupRecord) throws -> Void) throws -> CSVTable? {
+    func scanISCOGroups(_ body: (ISCOGroupRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.iscoGroups, required: ["conceptUri", "code", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.iscoGroups) { t in
             if c.isEmpty { c = ["conceptUri", "code", "preferredLabel", "altLabels", "status", "description", "inScheme"].map { t.column($0) } }
             let r = t.record
             try body(
@@ -54,13 +54,13 @@ public struct ESCODataset: Sendable {
     }
 
     public func forEachSkillGroup(_ body: (SkillGroupRecord) throws -> Void) throws {
-        try scanSkillGroups(hasher: nil, body)
+        try scanSkillGroups(body)
     }
 
     @discardableResult
-    func scanSkillGroups(hasher: SHA256Hasher?, _ body: (SkillGroupRecord) throws -> Void) throws -> CSVTable? {
+    func scanSkillGroups(_ body: (SkillGroupRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.skillGroups, required: ["conceptUri", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.skillGroups) { t in
             if c.isEmpty {
                 c = ["conceptUri", "code", "preferredLabel", "altLabels", "hiddenLabels", "status", "scopeNote",
                     "description", "inScheme"].map { t.column($0) }
@@ -75,12 +75,12 @@ public struct ESCODataset: Sendable {
         }
     }
 
-    public func forEachSkill(_ body: (SkillRecord) throws -> Void) throws { try scanSkills(hasher: nil, body) }
+    public func forEachSkill(_ body: (SkillRecord) throws -> Void) throws { try scanSkills(body) }
 
     @discardableResult
-    func scanSkills(hasher: SHA256Hasher?, _ body: (SkillRecord) throws -> Void) throws -> CSVTable? {
+    func scanSkills(_ body: (SkillRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.skills, required: ["conceptUri", "skillType", "reuseLevel", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.skills) { t in
             if c.isEmpty {
                 c = ["conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "hiddenLabels", "status",
                     "scopeNote", "definition", "description", "inScheme"].map { t.column($0) }
@@ -96,13 +96,13 @@ public struct ESCODataset: Sendable {
     }
 
     public func forEachOccupation(_ body: (OccupationRecord) throws -> Void) throws {
-        try scanOccupations(hasher: nil, body)
+        try scanOccupations(body)
     }
 
     @discardableResult
-    func scanOccupations(hasher: SHA256Hasher?, _ body: (OccupationRecord) throws -> Void) throws -> CSVTable? {
+    func scanOccupations(_ body: (OccupationRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.occupations, required: ["conceptUri", "iscoGroup", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.occupations) { t in
             if c.isEmpty {
                 c = ["conceptUri", "code", "iscoGroup", "preferredLabel", "altLabels", "hiddenLabels", "status",
                     "regulatedProfessionNote", "scopeNote", "definition", "description", "inScheme", "naceCode"]
@@ -121,13 +121,13 @@ public struct ESCODataset: Sendable {
     }
 
     public func forEachConceptScheme(_ body: (ConceptSchemeRecord) throws -> Void) throws {
-        try scanConceptSchemes(hasher: nil, body)
+        try scanConceptSchemes(body)
     }
 
     @discardableResult
-    func scanConceptSchemes(hasher: SHA256Hasher?, _ body: (ConceptSchemeRecord) throws -> Void) throws -> CSVTable? {
+    func scanConceptSchemes(_ body: (ConceptSchemeRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.conceptSchemes, required: ["conceptSchemeUri", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.conceptSchemes) { t in
             if c.isEmpty { c = ["conceptSchemeUri", "preferredLabel", "title", "status", "description", "hasTopConcept"].map { t.column($0) } }
             let r = t.record
             try body(
@@ -139,15 +139,15 @@ public struct ESCODataset: Sendable {
 
     /// Members of all collection files present, collection by collection in `CollectionKind` order.
     public func forEachCollectionMember(_ body: (CollectionMemberRecord) throws -> Void) throws {
-        for kind in CollectionKind.allCases { try scanCollection(kind, hasher: nil, body) }
+        for kind in CollectionKind.allCases { try scanCollection(kind, body) }
     }
 
     @discardableResult
     func scanCollection(
-        _ kind: CollectionKind, hasher: SHA256Hasher?, _ body: (CollectionMemberRecord) throws -> Void
+        _ kind: CollectionKind, _ body: (CollectionMemberRecord) throws -> Void
     ) throws -> CSVTable? {
         var c: [Int] = []
-        return try scan(.collection(kind), required: ["conceptType", "conceptUri", "preferredLabel"], hasher: hasher) { t in
+        return try scan(.collection(kind)) { t in
             if c.isEmpty { c = ["conceptType", "conceptUri", "preferredLabel", "broaderConceptUri"].map { t.column($0) } }
             let r = t.record
             try body(
@@ -158,19 +158,18 @@ public struct ESCODataset: Sendable {
     }
 
     public func forEachOccupationSkillRelation(_ body: (OccupationSkillRelation) throws -> Void) throws {
-        try scanOccupationSkillRelations(hasher: nil, body)
+        try scanOccupationSkillRelations(body)
     }
 
     @discardableResult
     func scanOccupationSkillRelations(
-        hasher: SHA256Hasher?, _ body: (OccupationSkillRelation) throws -> Void, lineOf: (Int) -> Void = { _ in }
+        _ body: (OccupationSkillRelation) throws -> Void
     ) throws -> CSVTable? {
-        let names = ["occupationUri", "relationType", "skillType", "skillUri"]
+        let names = DatasetFile.Kind.occupationSkillRelations.requiredColumns
         var c: [Int] = []
-        return try scan(.occupationSkillRelations, required: names, hasher: hasher) { t in
+        return try scan(.occupationSkillRelations) { t in
             if c.isEmpty { c = names.map { t.column($0) } }
             let r = t.record
-            lineOf(r.line)
             try body(
                 OccupationSkillRelation(
                     occupationUri: r.string(c[0]), kind: try relationKind(t, c[1]), skillType: r.string(c[2]),
@@ -179,19 +178,18 @@ public struct ESCODataset: Sendable {
     }
 
     public func forEachSkillSkillRelation(_ body: (SkillSkillRelation) throws -> Void) throws {
-        try scanSkillSkillRelations(hasher: nil, body)
+        try scanSkillSkillRelations(body)
     }
 
     @discardableResult
     func scanSkillSkillRelations(
-        hasher: SHA256Hasher?, _ body: (SkillSkillRelation) throws -> Void, lineOf: (Int) -> Void = { _ in }
+        _ body: (SkillSkillRelation) throws -> Void
     ) throws -> CSVTable? {
-        let names = ["originalSkillUri", "relationType", "relatedSkillUri"]
+        let names = DatasetFile.Kind.skillSkillRelations.requiredColumns
         var c: [Int] = []
-        return try scan(.skillSkillRelations, required: names, hasher: hasher) { t in
+        return try scan(.skillSkillRelations) { t in
             if c.isEmpty { c = names.map { t.column($0) } }
             let r = t.record
-            lineOf(r.line)
             try body(
                 SkillSkillRelation(
                     originalSkillUri: r.string(c[0]), kind: try relationKind(t, c[1]), relatedSkillUri: r.string(c[2])))
@@ -200,22 +198,20 @@ public struct ESCODataset: Sendable {
 
     /// Both pillars: occupation pillar first, then skill pillar.
     public func forEachBroaderRelation(_ body: (BroaderRelation) throws -> Void) throws {
-        try scanBroader(.occupation, hasher: nil, body)
-        try scanBroader(.skill, hasher: nil, body)
+        try scanBroader(.occupation, body)
+        try scanBroader(.skill, body)
     }
 
     @discardableResult
     func scanBroader(
-        _ pillar: BroaderRelation.Pillar, hasher: SHA256Hasher?, _ body: (BroaderRelation) throws -> Void,
-        lineOf: (Int) -> Void = { _ in }
+        _ pillar: BroaderRelation.Pillar, _ body: (BroaderRelation) throws -> Void
     ) throws -> CSVTable? {
-        let names = ["conceptType", "conceptUri", "broaderType", "broaderUri"]
         var c: [Int] = []
         let kind: DatasetFile.Kind = pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
-        return try scan(kind, required: names, hasher: hasher) { t in
+        let names = kind.requiredColumns
+        return try scan(kind) { t in
             if c.isEmpty { c = names.map { t.column($0) } }
             let r = t.record
-            lineOf(r.line)
             try body(
                 BroaderRelation(
                     pillar: pillar, conceptType: r.string(c[0]), conceptUri: r.string(c[1]), broaderType: r.string(c[2]),

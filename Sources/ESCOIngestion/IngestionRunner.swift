@@ -121,10 +121,10 @@ public struct IngestionRunner: Sendable {
                                          step: "reading the dataset (before step 1)")
                 }
                 releaseFreeHeap()  // give the reader's transient buffers back before the long run
-                logger.info("dataset read", metadata: [
+                logger.info("dataset read", metadata: MemoryUsage.current().metadata.merging([
                     "concepts": "\(DatasetModel.conceptClasses.reduce(0) { $0 + model.documents($1).count })",
-                    "labels": "\(model.labelCount)", "rssMiB": "\(residentMiB())",
-                ])
+                    "labels": "\(model.labelCount)",
+                ]) { a, _ in a })
                 await lease.setExpectations(
                     counts: model.expectedCounts(labelVectors: settings.labelVectors),
                     referenceSample: Verifier.referenceSample(model: model).map(\.encoded))
@@ -186,13 +186,6 @@ extension Holder {
         guard gethostname(&buf, buf.count - 1) == 0 else { return "localhost" }
         return String(cString: buf)
     }
-}
-
-/// Resident set size of this process in MiB (Linux /proc), for progress logs; 0 where unavailable.
-func residentMiB() -> Int {
-    guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
-          let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
-    return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / (1 << 20)
 }
 
 #if canImport(Glibc)

@@ -32,9 +32,9 @@ public final class LogProgress: IngestionProgress, @unchecked Sendable {
     }
 
     public func stepFinished(index: Int, count: Int, step: IngestionStep, detail: String) {
-        logger.info("step finished", metadata: [
-            "step": "\(index)/\(count) \(step.rawValue)", "result": "\(detail)", "rssMiB": "\(residentMiB())",
-        ])
+        logger.info("step finished", metadata: MemoryUsage.current().metadata.merging([
+            "step": "\(index)/\(count) \(step.rawValue)", "result": "\(detail)",
+        ]) { a, _ in a })
     }
 }
 

@@ -35,11 +35,12 @@ public struct ServiceClients: Sendable {
             lockDirectory: config.lock.directory)
     }
 
-    /// The fingerprint the state must carry for the mounted dataset to count as ingested.
-    public func mountedFingerprint(dataPath: String? = nil) throws -> String {
+    /// The fingerprint the state must carry for the mounted dataset to count as ingested. With a `cache`,
+    /// compressed files already seen byte for byte are not inflated again (same value).
+    public func mountedFingerprint(dataPath: String? = nil, cache: FingerprintCache? = nil) throws -> String {
         let dataset = try ESCODataset.open(dataPath ?? config.data.path)
         return IngestionRunner.stateFingerprint(
-            try dataset.fingerprint(), labelVectors: config.ingest.labelVectors,
+            try dataset.fingerprint(cache: cache), labelVectors: config.ingest.labelVectors,
             vectorizer: VectorizerIdentity.configuredTag(
                 model: config.vectorizer.model, directTokenize: config.vectorizer.directTokenize))
     }

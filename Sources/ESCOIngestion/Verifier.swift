@@ -96,21 +96,35 @@ public struct Verifier: Sendable {
                 break
             }
         }
-        for (className, want) in expected.sorted(by: { $0.key < $1.key }) {
-            let got = try await weaviate.count(className: className)
+        // Every request below is independent of the others: they run at once (a warm start waits for all of
+        // them), and the report lists them in the same order as ever.
+        let weaviate = self.weaviate
+        let classes = expected.keys.sorted()
+        let counts = try await Self.concurrently(classes) { try await weaviate.count(className: $0) }
+        for className in classes {
+            let got = counts[className]!, want = expected[className]!
             checks.append(.init(name: "count \(className)", ok: got == want, detail: "\(got) objects, expected \(want)"))
         }
+        let firsts = try await Self.concurrently(classes) { className -> (String, FetchedObject?)? in
+            guard let id = try await weaviate.listIDs(className: className, limit: 1).first else { return nil }
+            return (id, try await weaviate.fetch(className: className, id: id))
+        }
         var firstWithVector: (String, String, [Float])?
-        for className in expected.keys.sorted() {
-            guard let id = try await weaviate.listIDs(className: className, limit: 1).first else { continue }
-            let object = try await weaviate.fetch(className: className, id: id)
+        for className in classes {
+            guard let (id, object) = firsts[className] ?? nil else { continue }
             let dims = object?.vector?.count ?? 0
             checks.append(.init(name: "vector \(className)", ok: dims > 0, detail: dims > 0 ? "\(dims) dimensions" : "object \(id) has no vector"))
             if firstWithVector == nil, className != "Label", let v = object?.vector, !v.isEmpty { firstWithVector = (className, id, v) }
         }
+        // One fetch per sampled object, however many of its properties are sampled.
+        let sampled = Set(sample.map { "\($0.className)/\($0.id)" }).sorted()
+        let objects = try await Self.concurrently(sampled) { key in
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            return try await weaviate.fetch(className: parts[0], id: parts[1])
+        }
         var refProblems: [String] = []
         for entry in sample {
-            let object = try await weaviate.fetch(className: entry.className, id: entry.id)
+            let object = objects["\(entry.className)/\(entry.id)"] ?? nil
             let got = object?.referenceCount(entry.property) ?? -1
             if got != entry.count {
                 refProblems.append(object == nil ? "\(entry.className)/\(entry.id) missing"
@@ -130,4 +144,16 @@ public struct Verifier: Sendable {
     }
 
     private func short(_ s: String) -> String { String(s.prefix(19)) }
+
+    /// `body` for every key at once; the first error wins (the checks could not run).
+    static func concurrently<T: Sendable>(
+        _ keys: [String], _ body: @escaping @Sendable (String) async throws -> T
+    ) async throws -> [String: T] {
+        try await withThrowingTaskGroup(of: (String, T).self) { group in
+            for key in keys { group.addTask { (key, try await body(key)) } }
+            var out: [String: T] = [:]
+            for try await (key, value) in group { out[key] = value }
+            return out
+        }
+    }
 }

@@ -162,6 +162,14 @@ extension GQLContext {
             rows = ids[start...].prefix(window.limit ?? 0).compactMap { objects[$0] }.map { ($0, nil) }
             return .array(try rows.map { try render($0.0, distance: nil, field.selectionSet?.selections ?? [], s) })
         }
+        if near == nil, sort == nil, let limit = window.limit {
+            // Only the window is looked at (lazily): a `limit: 1` over 134k Labels must not visit every object.
+            let store = s
+            let page = ids.lazy.compactMap { objects[$0] }.filter { filter?.matches($0, store) ?? true }
+                .dropFirst(window.offset).prefix(limit)
+            let selections = field.selectionSet?.selections ?? []
+            return .array(try page.map { try render($0, distance: nil, selections, s) })
+        }
         rows = ids.compactMap { objects[$0] }.filter { filter?.matches($0, s) ?? true }.map { ($0, nil) }
         if let near {
             rows = try near.search(rows.map(\.0), className: className)

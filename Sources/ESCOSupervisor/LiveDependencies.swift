@@ -1,6 +1,7 @@
 public import ESCOConfig
 import ESCOClients
 import ESCOCore
+import ESCODataset
 import ESCOIngestion
 import Foundation
 public import Logging
@@ -63,14 +64,20 @@ struct StoreStateReader: IngestionStateReading {
 final class MountedFingerprint: MountedDataFingerprinting, @unchecked Sendable {
     private let clients: ServiceClients
     private let lock = NSLock()
+    private let cache: FingerprintCache?
     private var cached: String?
 
-    init(clients: ServiceClients) { self.clients = clients }
+    /// The on-disk cache lives in the lock directory, else in the vector cache's folder: both are written by this
+    /// process tree and survive restarts (docker volumes).
+    init(clients: ServiceClients) {
+        self.clients = clients
+        cache = FingerprintCache.under(clients.config.lock.directory ?? clients.config.vectorizer.cacheDirectory)
+    }
 
     func fingerprint() throws -> String {
         try lock.withLock {
             if let cached { return cached }
-            let value = try clients.mountedFingerprint()
+            let value = try clients.mountedFingerprint(cache: cache)
             cached = value
             return value
         }

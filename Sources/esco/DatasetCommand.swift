@@ -27,6 +27,9 @@ struct DatasetCommand: AsyncParsableCommand {
         @Flag(help: "Print one JSON object instead of the report.")
         var json = false
 
+        @Flag(help: "Skip hashing the files (no sha256, no fingerprint): counts and dangling references only.")
+        var noFingerprint = false
+
         @Option(help: ArgumentHelp("Configuration file whose data.path is used when --data and ESCO_DATA are absent.", valueName: "file"))
         var config: String?
 
@@ -44,7 +47,7 @@ struct DatasetCommand: AsyncParsableCommand {
             }
             let stats: DatasetStats
             do {
-                stats = try ESCODataset.open(path).stats()
+                stats = try ESCODataset.open(path).stats(fingerprint: !noFingerprint)
             } catch let error as DatasetError {
                 printError(error.description)
                 throw ExitCode(ESCOExit.dataError.rawValue)

@@ -32,6 +32,7 @@ struct IngestCommand: AsyncParsableCommand {
     var forceReingest = false
 
     func run() async throws {
+        MemoryUsage.limitAllocatorArenas()
         let config = try options.load()
         let logger = Logger(label: "esco.ingest")
         let clients = ServiceClients(config: config, logger: logger)
