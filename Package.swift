@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/GraphQLSwift/GraphQL", from: "4.3.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure core: records, IDs, plans, state machines, exit codes. No I/O, no C.
@@ -28,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // The wait-status macros (WIFEXITED, WEXITSTATUS, WIFSIGNALED, WTERMSIG) as functions Swift can call.
+        .target(name: "CProcess"),
 
         // all-MiniLM-L6-v2 computed natively (WordPiece, BERT encoder on BLAS, mean pooling); no other deps.
         .target(name: "ESCOModel", dependencies: ["CBLAS"]),
@@ -64,8 +67,9 @@ let package = Package(
         .target(
             name: "ESCOSupervisor",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCODataset", "CSystemd",
+                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCODataset", "CSystemd", "CProcess",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -92,6 +96,7 @@ let package = Package(
                 "ESCOCore", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCOSearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -100,6 +105,7 @@ let package = Package(
                 "ESCOCore", "ESCOConfig", "ESCOSupervisor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -108,6 +114,7 @@ let package = Package(
                 "ESCOCore", "ESCOConfig", "ESCOSearch", "ESCOSearchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -116,6 +123,7 @@ let package = Package(
                 "ESCOCore", "ESCOStandIns", "ESCOModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -132,7 +140,12 @@ let package = Package(
         ),
         .testTarget(name: "ESCOStandInsTests", dependencies: ["ESCOStandIns", "TestSupport"]),
         .testTarget(name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "TestSupport"]),
-        .testTarget(name: "ESCOSupervisorTests", dependencies: ["ESCOSupervisor", "TestSupport"]),
+        .testTarget(
+            name: "ESCOSupervisorTests",
+            dependencies: [
+                "ESCOSupervisor", "TestSupport", .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "ESCOSearchTests",
             dependencies: [
