@@ -1,6 +1,7 @@
 import ArgumentParser
 import ESCOStandIns
 import Foundation
+import UnixSignals
 
 #if canImport(Glibc)
 import Glibc
@@ -167,33 +168,5 @@ func announce(host: String, port: Int) {
 
 /// Suspends until SIGTERM or SIGINT arrives.
 func waitForTermination() async {
-    signal(SIGTERM, SIG_IGN)
-    signal(SIGINT, SIG_IGN)
-    await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-        let once = Once(cont)
-        for sig in [SIGTERM, SIGINT] {
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { once.resume() }
-            source.resume()
-            Once.keep(source)
-        }
-    }
-}
-
-private final class Once: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cont: CheckedContinuation<Void, Never>?
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
-
-    init(_ cont: CheckedContinuation<Void, Never>) { self.cont = cont }
-
-    static func keep(_ s: any DispatchSourceSignal) { sources.append(s) }
-
-    func resume() {
-        lock.lock()
-        let c = cont
-        cont = nil
-        lock.unlock()
-        c?.resume()
-    }
+    for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) { return }
 }
