@@ -3,6 +3,7 @@ import ESCOClients
 import ESCOCore
 import ESCOIngestion
 import Foundation
+import Synchronization
 public import Logging
 
 /// The real dependencies: readiness endpoints, the state in Weaviate, the mounted dataset's fingerprint,
@@ -60,15 +61,14 @@ struct StoreStateReader: IngestionStateReading {
 
 /// The mounted dataset's fingerprint, computed once per supervisor run: hashing the decompressed export
 /// (43 MB for full ESCO) is most of a warm start, and the state check and the verifier both need it.
-final class MountedFingerprint: MountedDataFingerprinting, @unchecked Sendable {
+final class MountedFingerprint: MountedDataFingerprinting {
     private let clients: ServiceClients
-    private let lock = NSLock()
-    private var cached: String?
+    private let cached = Mutex<String?>(nil)
 
     init(clients: ServiceClients) { self.clients = clients }
 
     func fingerprint() throws -> String {
-        try lock.withLock {
+        try cached.withLock { cached in
             if let cached { return cached }
             let value = try clients.mountedFingerprint()
             cached = value
