@@ -142,7 +142,7 @@ public enum ChildExit: Sendable, Hashable, CustomStringConvertible {
         case .exited(let code): "exited with status \(code)"
         case .signaled(let signal):
             "killed by signal \(signal)" + (ChildExit.signalNames[signal].map { " (\($0))" } ?? "")
-        case .statusLost: "ended with an unknown status (collected by another process: ECHILD)"
+        case .statusLost: "ended, status unknown (another waiter collected it: waitpid said ECHILD)"
         }
     }
 

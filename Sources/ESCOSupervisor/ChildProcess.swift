@@ -75,7 +75,11 @@ public final class ChildProcess: Sendable {
     public func wait() async -> ChildExit {
         while true {
             if let exit = reaper.status(of: pid) { return exit }
-            try? await Task.sleep(for: Self.pollInterval)
+            do { try await Task.sleep(for: Self.pollInterval) } catch {
+                // Cancelled (the supervisor never cancels a pending wait; a caller might): the child must still
+                // be waited for, so keep the pace without the task's sleep rather than spin.
+                usleep(20_000)
+            }
         }
     }
 

@@ -97,7 +97,7 @@ public final class Supervisor: Sendable {
         var machine = Machine(configuration: machineConfiguration)
         var run = RunContext(inbox: inbox)
         return await withDiscardingTaskGroup { group in
-            spawn(in: &group) {
+            addTask(to: &group) {
                 do {
                     for try await signal in terminationSignals {
                         inbox.yield(.terminationRequested(signal: signal.rawValue))
@@ -106,7 +106,7 @@ public final class Supervisor: Sendable {
             }
             if reaper.isReapingAll {
                 let reaper = self.reaper
-                spawn(in: &group) { await reaper.collectOrphans(every: .seconds(1)) }
+                addTask(to: &group) { await reaper.collectOrphans(every: .seconds(1)) }
             }
             inbox.yield(.start)
             for await event in events {
@@ -145,7 +145,7 @@ public final class Supervisor: Sendable {
     }
 
     /// Adds a task to the run's group, counted while it runs.
-    func spawn(in group: inout DiscardingTaskGroup, _ body: @escaping @Sendable () async -> Void) {
+    func addTask(to group: inout DiscardingTaskGroup, _ body: @escaping @Sendable () async -> Void) {
         let tasks = self.tasks
         tasks.started()
         group.addTask {
@@ -159,10 +159,10 @@ public final class Supervisor: Sendable {
         switch action {
         case .probeDependency(let name):
             guard let probe = dependencies.probes.first(where: { $0.name == name }) else { return }
-            spawn(in: &group) { inbox.yield(.dependencyProbed(name: name, ready: await probe.isReady())) }
+            addTask(to: &group) { inbox.yield(.dependencyProbed(name: name, ready: await probe.isReady())) }
         case .scheduleTimer(let timer):
             let clock = self.clock
-            spawn(in: &group) {
+            addTask(to: &group) {
                 do {
                     try await clock.sleep(for: .milliseconds(timer.delayMs))
                     inbox.yield(.timerFired(timer))
@@ -172,7 +172,7 @@ public final class Supervisor: Sendable {
             if run.fingerprint == nil { run.fingerprint = await computeFingerprint() }
             let fingerprint = try? run.fingerprint?.get()
             let reader = dependencies.stateReader
-            spawn(in: &group) {
+            addTask(to: &group) {
                 do {
                     inbox.yield(.stateRead(try await reader.readState(), mountedFingerprint: fingerprint))
                 } catch {
@@ -181,16 +181,16 @@ public final class Supervisor: Sendable {
             }
         case .readProgress:
             let reader = dependencies.stateReader
-            spawn(in: &group) { inbox.yield(.childProgress((try? await reader.readState()) ?? nil)) }
+            addTask(to: &group) { inbox.yield(.childProgress((try? await reader.readState()) ?? nil)) }
         case .spawnIngest(let force):
             spawnChild(force: force, run: &run, group: &group)
         case .forwardSignal(let signal):
             guard let child = run.child else { return }
             let grace = dependencies.settings.terminationGrace
-            spawn(in: &group) { await child.teardown([.send(signal: signal, allowedDuration: grace)]) }
+            addTask(to: &group) { await child.teardown([.send(signal: signal, allowedDuration: grace)]) }
         case .runVerify:
             let verifier = dependencies.verifier
-            spawn(in: &group) {
+            addTask(to: &group) {
                 do {
                     inbox.yield(.verified(try await verifier.verify()))
                 } catch {
@@ -221,7 +221,7 @@ public final class Supervisor: Sendable {
         run.child = child
         let inbox = run.inbox
         inbox.yield(.childSpawned(pid: child.pid))
-        spawn(in: &group) { inbox.yield(.childExited(await child.wait())) }
+        addTask(to: &group) { inbox.yield(.childExited(await child.wait())) }
     }
 
     /// Fingerprinting may hash files for seconds: it runs on a thread of its own, off the cooperative pool.

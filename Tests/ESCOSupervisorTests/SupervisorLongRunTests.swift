@@ -84,8 +84,9 @@ import Testing
         // In flight at any read: the signal listener, the read itself, and at most one timer.
         #expect(supervisor.taskCounts.peak <= 4 && (tasks.max() ?? 99) <= 4, "peak \(supervisor.taskCounts.peak)")
         #expect(supervisor.taskCounts.live == 0, "the group is empty once run returns")
-        // Nothing creates a thread per wait: the count may move with the runtime's pool, not with the polls.
+        // Nothing creates a thread per wait: hundreds of polls leave the count where the runtime's pools put it
+        // (the margin is for other suites' threads under --parallel, not for these polls).
         let peakThreads = threads.max() ?? 0
-        #expect(peakThreads <= threadsBefore + 4, "threads \(threadsBefore) before, \(peakThreads) peak")
+        #expect(peakThreads <= threadsBefore + 16, "threads \(threadsBefore) before, \(peakThreads) peak")
     }
 }
