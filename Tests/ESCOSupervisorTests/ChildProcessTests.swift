@@ -17,7 +17,9 @@ import Testing
 
     func spawn(_ body: String, environment: [String: String] = ["PATH": "/usr/bin:/bin"]) throws -> ChildProcess {
         let script = try writeSupervisorScript(body, named: "child-\(UUID().uuidString).sh", in: directory)
-        return try ChildProcess.spawn(arguments: [script], environment: environment)
+        // Through /bin/sh rather than exec'ing the script: a file just written can be "busy" (ETXTBSY) while a
+        // process another test forks at that moment still holds the writer's descriptor (--parallel).
+        return try ChildProcess.spawn(arguments: ["/bin/sh", script], environment: environment)
     }
 
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: directory + "/" + name) }

@@ -36,7 +36,8 @@ import UnixSignals
 
     func script(_ body: String) throws -> ArgvIngestLauncher {
         let path = try writeSupervisorScript(body, named: "ingest-\(UUID().uuidString).sh", in: directory)
-        return ArgvIngestLauncher(arguments: [path], environment: ["PATH": "/usr/bin:/bin"])
+        // /bin/sh reads the script: exec'ing a file just written can fail with ETXTBSY under --parallel.
+        return ArgvIngestLauncher(arguments: ["/bin/sh", path], environment: ["PATH": "/usr/bin:/bin"])
     }
 
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: directory + "/" + name) }
