@@ -86,8 +86,9 @@ struct WeaviateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("esco-standin: cannot start the Weaviate stand-in: \(error)\n".utf8))
             throw ExitCode(78)
         }
+        let signals = await terminationSignals()
         announce(host: host, port: server.port)
-        await waitForTermination()
+        await waitForTermination(signals)
         server.stop()
     }
 
@@ -100,10 +101,11 @@ struct WeaviateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("esco-standin: cannot start the Weaviate cluster: \(error)\n".utf8))
             throw ExitCode(78)
         }
+        let signals = await terminationSignals()
         announce(host: host, port: cluster.nodes[0].port)
         for (i, n) in cluster.nodes.enumerated() { print("node \(i) listening on \(n.url)") }
         fflush(nil)
-        await waitForTermination()
+        await waitForTermination(signals)
         cluster.stop()
     }
 }
@@ -154,8 +156,9 @@ struct VectorizerCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("esco-standin: cannot start the vectorizer stand-in: \(error)\n".utf8))
             throw ExitCode(78)
         }
+        let signals = await terminationSignals()
         announce(host: host, port: server.port)
-        await waitForTermination()
+        await waitForTermination(signals)
         server.stop()
     }
 }
@@ -166,7 +169,13 @@ func announce(host: String, port: Int) {
     fflush(nil)
 }
 
+/// SIGTERM and SIGINT, trapped before the server announces itself: a signal sent right after the announcement
+/// must stop the server cleanly, never meet the default action (death) before the listener is registered.
+func terminationSignals() async -> UnixSignalsSequence {
+    await UnixSignalsSequence(trapping: .sigterm, .sigint)
+}
+
 /// Suspends until SIGTERM or SIGINT arrives.
-func waitForTermination() async {
-    for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) { return }
+func waitForTermination(_ signals: UnixSignalsSequence) async {
+    for await _ in signals { return }
 }

@@ -38,12 +38,12 @@ struct IngestCommand: AsyncParsableCommand {
         let dataset: ESCODataset
         do { dataset = try ESCODataset.open(data ?? config.data.path) } catch let e as DatasetError {
             printError("esco ingest: \(e.description)")
-            throw ExitCode(ESCOExit.dataError.rawValue)
+            throw ExitCode(IngestExit.dataError.code.rawValue)
         }
         let vectorizer: CachingVectorizer
         do { vectorizer = try clients.cachingVectorizer() } catch {
             printError("esco ingest: cannot open the vector cache \(config.vectorizer.cacheDirectory): \(error) (config: vectorizer.cacheDirectory)")
-            throw ExitCode(ESCOExit.configuration.rawValue)
+            throw ExitCode(IngestExit.configuration.code.rawValue)
         }
         let progress: any IngestionProgress = isInteractive ? TerminalProgress() : LogProgress(logger: logger)
         let runner = IngestionRunner(
@@ -75,10 +75,10 @@ struct IngestCommand: AsyncParsableCommand {
                     return try await report(try await runner.run(force: true), runner: runner)
                 }
                 print("skipped")
-                return .ready
+                return IngestExit.ready.code
             }
             print("ESCO data is already loaded and complete for this dataset (completed \(when)); skipping. To re-ingest, run `esco ingest --force-reingest`.")
-            return .ready
+            return IngestExit.ready.code
         }
     }
 }
