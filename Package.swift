@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Pure core: records, IDs, plans, state machines, exit codes. No I/O, no C.
@@ -30,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // The wait-status macros (WIFEXITED, WEXITSTATUS, WIFSIGNALED, WTERMSIG) as functions Swift can call.
+        .target(name: "CProcess"),
 
         // all-MiniLM-L6-v2 computed natively (WordPiece, BERT encoder on BLAS, mean pooling); no other deps.
         .target(name: "ESCOModel", dependencies: ["CBLAS"]),
@@ -66,8 +69,9 @@ let package = Package(
         .target(
             name: "ESCOSupervisor",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCODataset", "CSystemd",
+                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCODataset", "CSystemd", "CProcess",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -105,6 +109,7 @@ let package = Package(
                 "ESCOCore", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCOSearch", "ESCOMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -113,6 +118,7 @@ let package = Package(
                 "ESCOCore", "ESCOConfig", "ESCOSupervisor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -121,6 +127,7 @@ let package = Package(
                 "ESCOCore", "ESCOConfig", "ESCOSearch", "ESCOSearchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -129,6 +136,7 @@ let package = Package(
                 "ESCOCore", "ESCOStandIns", "ESCOModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
 
@@ -145,7 +153,12 @@ let package = Package(
         ),
         .testTarget(name: "ESCOStandInsTests", dependencies: ["ESCOStandIns", "TestSupport"]),
         .testTarget(name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "TestSupport"]),
-        .testTarget(name: "ESCOSupervisorTests", dependencies: ["ESCOSupervisor", "TestSupport"]),
+        .testTarget(
+            name: "ESCOSupervisorTests",
+            dependencies: [
+                "ESCOSupervisor", "TestSupport", .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "ESCOSearchTests",
             dependencies: [

@@ -41,3 +41,36 @@ public enum ESCOExit: Int32, Sendable, CaseIterable {
             .joined(separator: "\n")
     }
 }
+
+/// The contract between `esco ingest` and the supervisor that runs it as a child: what each exit status of the
+/// child means. `esco ingest` exits with `code`; the supervisor reads a `ChildExit` back with `init(_:)`.
+public enum IngestExit: Sendable, Hashable, CaseIterable {
+    /// The data is ready: ingested and verified, or already complete and skipped.
+    case ready
+    /// Busy: another runner holds the ingestion lock (or a deadline passed first). The child did no work; the
+    /// supervisor reads the state and waits for the holder instead of failing.
+    case busy
+    /// The ingestion or its verification failed; the state records why.
+    case failed
+    /// The dataset is malformed (the message names file:line:column).
+    case dataError
+    /// The configuration is wrong (the message names file:line:column and the key path).
+    case configuration
+
+    /// The process exit code `esco ingest` uses for this outcome.
+    public var code: ESCOExit {
+        switch self {
+        case .ready: .ready
+        case .busy: .tryLater
+        case .failed: .needsIngestionOrFailed
+        case .dataError: .dataError
+        case .configuration: .configuration
+        }
+    }
+
+    /// The outcome a child's exit status stands for; nil for a status `esco ingest` never uses.
+    public init?(status: Int32) {
+        guard let outcome = Self.allCases.first(where: { $0.code.rawValue == status }) else { return nil }
+        self = outcome
+    }
+}

@@ -69,14 +69,14 @@ extension SupervisorStateMachine {
     public enum Event: Sendable, Hashable {
         case start
         case dependencyProbed(name: String, ready: Bool)
-        /// A `.sleep` action finished.
-        case slept
+        /// A timer the machine scheduled went off. Only the armed timer counts: any other is stale and ignored.
+        case timerFired(Timer)
         /// `nil` state: no state object yet. `nil` fingerprint: the mounted data could not be fingerprinted.
         case stateRead(IngestionState?, mountedFingerprint: String?)
         case stateReadFailed(String)
         case childSpawned(pid: Int32)
         case childSpawnFailed(String)
-        /// Periodic tick while the child runs, with the state as last read (nil if unreadable).
+        /// The answer to `.readProgress`, with the state as read (nil if unreadable).
         case childProgress(IngestionState?)
         case childExited(ChildExit)
         case verified(VerificationReport)
@@ -85,33 +85,48 @@ extension SupervisorStateMachine {
         case terminationRequested(signal: Int32)
     }
 
-    /// Log levels the state machine uses (mapped to swift-log's by the I/O loop).
-    public enum LogLevel: String, Sendable, Hashable {
-        case debug, info, notice, warning, error
-    }
-
-    /// Why the machine sleeps.
+    /// Why the machine waits.
     public enum SleepReason: Sendable, Hashable {
         case dependency(String)
         case stateReadRetry
         case holder(String)
         /// Before checking again data another runner completed.
         case recheck
+        /// The next progress read (and heartbeat) while the child ingests.
+        case progress
     }
 
-    /// What the I/O loop must do, in order.
+    /// A wait the I/O loop performs, then reports with `.timerFired(self)`. `id` is unique within one machine,
+    /// so a timer that fires after its phase ended (postgres-nio's `PoolStateMachine` timers) is recognised.
+    public struct Timer: Sendable, Hashable {
+        public var id: Int
+        public var delayMs: Int64
+        public var reason: SleepReason
+
+        public init(id: Int, delayMs: Int64, reason: SleepReason) {
+            self.id = id
+            self.delayMs = delayMs
+            self.reason = reason
+        }
+    }
+
+    /// What the I/O loop must do, in order. Semantic: the I/O loop renders statuses, log lines and reasons
+    /// (`SupervisorStateMachine+Text.swift`).
     public enum Action: Sendable, Hashable {
         case probeDependency(name: String)
-        case sleep(ms: Int64, reason: SleepReason)
+        case scheduleTimer(Timer)
         case readState
+        /// Read the state for the child's progress; answered with `.childProgress`.
+        case readProgress
         case spawnIngest(force: Bool)
         /// Send the signal to the child's process group (SIGKILL follows after the grace period).
         case forwardSignal(Int32)
         case runVerify
-        case notify(status: String, ready: Bool, extendTimeoutUsec: UInt64?)
-        case log(LogLevel, String, metadata: [String: String])
+        /// Tell the service manager: `STATUS=` (and `READY=1` for `.ready`), with `EXTEND_TIMEOUT_USEC=` if set.
+        case notify(Status, extendTimeoutUsec: UInt64?)
+        case log(LogEvent, phase: String)
         /// Stop: the run is over with this code.
-        case exit(ESCOExit, reason: String)
+        case exit(ESCOExit, ExitReason)
     }
 }
 
@@ -119,12 +134,15 @@ extension SupervisorStateMachine {
 public enum ChildExit: Sendable, Hashable, CustomStringConvertible {
     case exited(Int32)
     case signaled(Int32)
+    /// The child ended but its status was collected by another waiter (`waitpid` said ECHILD).
+    case statusLost
 
     public var description: String {
         switch self {
         case .exited(let code): "exited with status \(code)"
         case .signaled(let signal):
             "killed by signal \(signal)" + (ChildExit.signalNames[signal].map { " (\($0))" } ?? "")
+        case .statusLost: "ended, status unknown (another waiter collected it: waitpid said ECHILD)"
         }
     }
 
@@ -133,18 +151,19 @@ public enum ChildExit: Sendable, Hashable, CustomStringConvertible {
         15: "SIGTERM",
     ]
 
+    /// What `esco ingest` said by its exit status (`IngestExit`); nil for a signal or a status it never uses.
+    public var ingestExit: IngestExit? {
+        if case .exited(let code) = self { IngestExit(status: code) } else { nil }
+    }
+
     /// The supervisor's exit code for a failed child: its own code when it is one of ours and
-    /// actionable (try later, bad data, bad config), otherwise 2. Never 0: only a verify gives 0.
+    /// actionable (busy: try later, bad data, bad config), otherwise 2. Never 0: only a verify gives 0.
     public var failureExitCode: ESCOExit {
-        switch self {
-        case .exited(let code):
-            switch ESCOExit(rawValue: code) {
-            case .tryLater?: .tryLater
-            case .dataError?: .dataError
-            case .configuration?: .configuration
-            default: .needsIngestionOrFailed
-            }
-        case .signaled: .needsIngestionOrFailed
+        switch ingestExit {
+        case .busy?: .tryLater
+        case .dataError?: .dataError
+        case .configuration?: .configuration
+        case .ready?, .failed?, nil: .needsIngestionOrFailed
         }
     }
 }

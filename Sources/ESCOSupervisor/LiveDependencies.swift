@@ -4,6 +4,7 @@ import ESCOCore
 import ESCODataset
 import ESCOIngestion
 import Foundation
+import Synchronization
 public import Logging
 
 /// The real dependencies: readiness endpoints, the state in Weaviate, the mounted dataset's fingerprint,
@@ -61,11 +62,10 @@ struct StoreStateReader: IngestionStateReading {
 
 /// The mounted dataset's fingerprint, computed once per supervisor run: hashing the decompressed export
 /// (43 MB for full ESCO) is most of a warm start, and the state check and the verifier both need it.
-final class MountedFingerprint: MountedDataFingerprinting, @unchecked Sendable {
+final class MountedFingerprint: MountedDataFingerprinting {
     private let clients: ServiceClients
-    private let lock = NSLock()
     private let cache: FingerprintCache?
-    private var cached: String?
+    private let cached = Mutex<String?>(nil)
 
     /// The on-disk cache lives in the lock directory, else in the vector cache's folder: both are written by this
     /// process tree and survive restarts (docker volumes).
@@ -75,7 +75,7 @@ final class MountedFingerprint: MountedDataFingerprinting, @unchecked Sendable {
     }
 
     func fingerprint() throws -> String {
-        try lock.withLock {
+        try cached.withLock { cached in
             if let cached { return cached }
             let value = try clients.mountedFingerprint(cache: cache)
             cached = value

@@ -1,5 +1,5 @@
-import ESCOCore
-import Foundation
+internal import CProcess
+public import ESCOCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -8,12 +8,13 @@ import Synchronization
     import Darwin
 #endif
 
-/// Reaps zombies when we are PID 1 (a container's init) without stealing our own child's status.
+/// The only caller of `waitpid` in this process: collects the exit statuses of the children `ChildProcess`
+/// starts, without threads (a non-blocking `WNOHANG` sweep whenever someone waits).
 ///
-/// Two modes. Normally each `ChildProcess` has its own thread in `waitpid(pid)`, and nothing else is
-/// reaped: in a test process or under systemd other code owns its children. As PID 1 (or after
-/// `enableReapingAll()`), one thread reaps every child with `waitpid(-1)` and routes the statuses of
-/// registered children to them; everything else is an orphan and is just collected.
+/// Normally only registered children are reaped: in a test process or under systemd other code owns its
+/// own children. As PID 1 (a container's init, or after `enableReapingAll()`), every child is reaped with
+/// `waitpid(-1)`: statuses of registered children are kept for them, the rest are orphans re-parented to us
+/// and are just collected (`collectOrphans(every:)` keeps doing that while the supervisor runs).
 public final class ProcessReaper: Sendable {
     /// The process-wide reaper. Reaps everything only when this process is PID 1.
     public static let shared = ProcessReaper(reapAll: getpid() == 1)
@@ -21,18 +22,16 @@ public final class ProcessReaper: Sendable {
     private struct State {
         var registry = ReaperRegistry()
         var reapingAll: Bool
-        var threadStarted = false
         var orphansReaped = 0
     }
 
     private let state: Mutex<State>
-    private let wakeUp = NSCondition()
 
     init(reapAll: Bool) {
         state = Mutex(State(reapingAll: reapAll))
     }
 
-    /// True when one thread reaps every child of this process.
+    /// True when every child of this process is reaped here.
     public var isReapingAll: Bool { state.withLock { $0.reapingAll } }
 
     /// Number of unknown children (orphans re-parented to us) reaped so far.
@@ -43,61 +42,104 @@ public final class ProcessReaper: Sendable {
         state.withLock { $0.reapingAll = true }
     }
 
-    /// Runs `spawn` (which returns posix_spawn's result and the pid) and registers the pid atomically.
-    func spawnRegistered(box: ChildStatusBox, _ spawn: () -> (Int32, pid_t)) -> Int32 {
-        let (code, startThread): (Int32, Bool) = state.withLock { state in
+    /// Runs `spawn` (which returns posix_spawn's result and the pid) and registers the pid under the same lock
+    /// as the sweeps, so a reap-everything sweep never takes one of our children for an orphan.
+    func spawnRegistered(_ spawn: () -> (Int32, pid_t)) -> Int32 {
+        state.withLock { state in
             let (code, pid) = spawn()
-            guard code == 0, state.reapingAll else { return (code, false) }
-            state.registry.register(pid: pid, box: box)
-            defer { state.threadStarted = true }
-            return (code, !state.threadStarted)
+            if code == 0 { state.registry.register(pid: pid) }
+            return code
         }
-        if startThread { startReaperThread() }
-        wakeUp.lock()
-        wakeUp.signal()
-        wakeUp.unlock()
-        return code
     }
 
-    private func startReaperThread() {
-        let thread = Thread { [self] in
+    /// The child's status if it has ended, without blocking; nil while it runs.
+    func status(of pid: pid_t) -> ChildExit? {
+        state.withLock { state in
+            if let known = state.registry.status(of: pid) { return known }
+            if state.reapingAll {
+                sweepAll(&state)
+                return state.registry.status(of: pid)
+            }
             while true {
                 var raw: Int32 = 0
-                let pid = waitpid(-1, &raw, 0)
-                if pid > 0 {
-                    let box = state.withLock { state -> ChildStatusBox? in
-                        let routed = state.registry.route(pid: pid)
-                        if routed == nil { state.orphansReaped += 1 }
-                        return routed
-                    }
-                    box?.complete(ChildExit(waitStatus: raw))
-                } else if errno == ECHILD {
-                    // No children at all: sleep until a spawn (or a re-parented orphan) may need us.
-                    wakeUp.lock()
-                    _ = wakeUp.wait(until: Date().addingTimeInterval(1))
-                    wakeUp.unlock()
+                let result = waitpid(pid, &raw, WNOHANG)
+                if result == pid, let exit = ChildExit(waitStatus: raw) {
+                    state.registry.record(exit, for: pid)
+                    return exit
                 }
+                if result == -1 && errno == EINTR { continue }
+                // ECHILD: another waiter in this process took the status; say so rather than invent one.
+                if result == -1 {
+                    state.registry.record(.statusLost, for: pid)
+                    return .statusLost
+                }
+                return nil
             }
         }
-        thread.name = "esco-reaper"
-        thread.start()
+    }
+
+    /// Forgets a child whose owner is gone.
+    func forget(_ pid: pid_t) {
+        state.withLock { _ = $0.registry.forget(pid: pid) }
+    }
+
+    /// In reap-everything mode, collects orphans every `interval` until cancelled; otherwise returns at once.
+    public func collectOrphans(every interval: Duration) async {
+        while isReapingAll && !Task.isCancelled {
+            state.withLock { sweepAll(&$0) }
+            do { try await Task.sleep(for: interval) } catch { return }
+        }
+    }
+
+    private func sweepAll(_ state: inout State) {
+        while true {
+            var raw: Int32 = 0
+            let pid = waitpid(-1, &raw, WNOHANG)
+            if pid == -1 && errno == EINTR { continue }
+            guard pid > 0 else { return }
+            guard let exit = ChildExit(waitStatus: raw) else { continue }
+            if !state.registry.record(exit, for: pid) { state.orphansReaped += 1 }
+        }
     }
 }
 
-/// Routing table of the reap-everything mode: pure, so it is tested without being PID 1.
+/// Which children are ours and how they ended: pure, so it is tested without being PID 1.
 struct ReaperRegistry {
-    // Registration happens under the same lock as the reaping thread's routing, right after
-    // posix_spawn returns, so the reaper never sees one of our pids before it is registered.
-    private var children: [pid_t: ChildStatusBox] = [:]
+    /// Registered children; nil while running.
+    private var children: [pid_t: ChildExit?] = [:]
 
-    mutating func register(pid: pid_t, box: ChildStatusBox) {
-        children[pid] = box
+    mutating func register(pid: pid_t) {
+        children[pid] = .some(nil)
     }
 
-    /// The box of our child `pid`, or nil for an orphan (collected and forgotten).
-    mutating func route(pid: pid_t) -> ChildStatusBox? {
-        children.removeValue(forKey: pid)
+    /// Records the status of `pid`; false when it is not one of ours (an orphan).
+    @discardableResult
+    mutating func record(_ exit: ChildExit, for pid: pid_t) -> Bool {
+        guard children[pid] != nil else { return false }
+        children[pid] = exit
+        return true
+    }
+
+    func status(of pid: pid_t) -> ChildExit? {
+        children[pid] ?? nil
+    }
+
+    mutating func forget(pid: pid_t) -> Bool {
+        children.removeValue(forKey: pid) != nil
     }
 
     var registeredCount: Int { children.count }
+}
+
+extension ChildExit {
+    /// Decodes a `waitpid` status with the C macros; nil for a stopped or continued child (not an exit).
+    init?(waitStatus raw: Int32) {
+        if esco_wifexited(raw) != 0 {
+            self = .exited(esco_wexitstatus(raw))
+        } else if esco_wifsignaled(raw) != 0 {
+            self = .signaled(esco_wtermsig(raw))
+        } else {
+            return nil
+        }
+    }
 }

@@ -2,6 +2,7 @@ public import ESCOCore
 import Foundation
 public import Logging
 import Synchronization
+public import UnixSignals
 
 #if canImport(Glibc)
     import Glibc
@@ -12,10 +13,13 @@ import Synchronization
 /// The I/O loop of `esco-supervise` (docs/ARCHITECTURE.md#supervisor): performs `SupervisorStateMachine`'s actions
 /// and feeds back what happened. One run per instance.
 ///
-/// Signals: the executable's signal thread calls `requestTermination(signal:)`; the machine decides
-/// (forward to the child's group while ingesting, exit 1 while waiting).
+/// Structure (swift-service-lifecycle's `ServiceGroup`): one discarding task group owns everything in flight —
+/// the signal listener, each probe, state read, verification, timer, the child's waiter and its teardown — and
+/// every task reports one event into one stream that this loop alone reads. Finished tasks leave the group; when
+/// the run ends the group is cancelled and awaited, so nothing outlives `run`.
 public final class Supervisor: Sendable {
     public typealias Mode = SupervisorStateMachine.Mode
+    typealias Machine = SupervisorStateMachine
 
     /// How a run ended: the exit code, a one-line reason, and what was last seen.
     public struct Outcome: Sendable {
@@ -33,26 +37,20 @@ public final class Supervisor: Sendable {
     let notifier: any SupervisorNotifying
     let hostname: String
     let random: @Sendable () -> UInt64
-    let wallClockMs: @Sendable () -> Int64
+    let clock: any SupervisorClock
     let reaper: ProcessReaper
-    private let inbox = Mutex<Inbox>(Inbox())
-
-    private struct Inbox {
-        var continuation: AsyncStream<SupervisorStateMachine.Event>.Continuation?
-        var pendingSignals: [Int32] = []
-    }
+    let tasks = TaskCounter()
 
     /// - Parameters:
     ///   - hostname: must match the host part of the `holder` the ingestion writes (`host:pid`), so the
     ///     supervisor recognises its own child's lease; defaults to `gethostname`.
     ///   - random: seeds the backoff jitter.
-    ///   - wallClockMs: milliseconds since the epoch (lease expiry is wall-clock time).
+    ///   - clock: the wall clock and the timers' sleep.
     public init(
         mode: Mode, dependencies: SupervisorDependencies, logger: Logger,
         notifier: any SupervisorNotifying = SystemdNotifier(), hostname: String = Supervisor.hostname(),
         random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) },
-        wallClockMs: @escaping @Sendable () -> Int64 = Supervisor.epochMilliseconds,
-        reaper: ProcessReaper = .shared
+        clock: any SupervisorClock = SystemClock(), reaper: ProcessReaper = .shared
     ) {
         self.mode = mode
         self.dependencies = dependencies
@@ -60,14 +58,12 @@ public final class Supervisor: Sendable {
         self.notifier = notifier
         self.hostname = hostname
         self.random = random
-        self.wallClockMs = wallClockMs
+        self.clock = clock
         self.reaper = reaper
     }
 
     /// Milliseconds since the Unix epoch, from the wall clock.
-    public static func epochMilliseconds() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-    }
+    public static func epochMilliseconds() -> Int64 { SystemClock().nowMs() }
 
     /// This host's name as `gethostname(2)` reports it.
     public static func hostname() -> String {
@@ -76,21 +72,13 @@ public final class Supervisor: Sendable {
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// Asks the run to stop, as SIGTERM/SIGINT would. Safe from any thread, before or during `run()`.
-    public func requestTermination(signal: Int32) {
-        inbox.withLock { inbox in
-            if let continuation = inbox.continuation {
-                continuation.yield(.terminationRequested(signal: signal))
-            } else {
-                inbox.pendingSignals.append(signal)
-            }
-        }
-    }
+    /// Tasks of the run's group: in flight now, and the most at any one time (bounded whatever the run's length).
+    public var taskCounts: (live: Int, peak: Int) { tasks.counts }
 
-    var machineConfiguration: SupervisorStateMachine.Configuration {
+    var machineConfiguration: Machine.Configuration {
         let settings = dependencies.settings
         let leaseThird = max(1, settings.leaseTTL.milliseconds / 3)
-        return SupervisorStateMachine.Configuration(
+        return Machine.Configuration(
             mode: mode, dependencies: dependencies.probes.map { .init(name: $0.name, url: $0.url) },
             dependencyDeadlineMs: settings.dependencyDeadline.milliseconds,
             waitDeadlineMs: settings.waitDeadline.milliseconds,
@@ -102,101 +90,124 @@ public final class Supervisor: Sendable {
     }
 
     /// Runs to completion and returns the exit code with its reason. Never throws: failures are outcomes.
-    public func run() async -> Outcome {
-        let (events, continuation) = AsyncStream.makeStream(of: SupervisorStateMachine.Event.self)
-        let pending = inbox.withLock { inbox -> [Int32] in
-            inbox.continuation = continuation
-            defer { inbox.pendingSignals = [] }
-            return inbox.pendingSignals
-        }
-        var run = RunContext(continuation: continuation)
-        var machine = SupervisorStateMachine(configuration: machineConfiguration)
-        continuation.yield(.start)
-        for signal in pending { continuation.yield(.terminationRequested(signal: signal)) }
-        defer {
-            for task in run.tasks { task.cancel() }
-            inbox.withLock { $0.continuation = nil }
-            continuation.finish()
-        }
-        for await event in events {
-            switch event {
-            case .stateRead(let state, _): run.lastState = state
-            case .childProgress(let state?): run.lastState = state
-            case .verified(let report): run.lastReport = report
-            default: break
+    /// `terminationSignals` (SIGTERM/SIGINT from `UnixSignalsSequence`) go to the state machine as they arrive.
+    public func run<Signals: AsyncSequence & Sendable>(terminationSignals: Signals) async -> Outcome
+    where Signals.Element == UnixSignal {
+        let (events, inbox) = AsyncStream.makeStream(of: Machine.Event.self)
+        var machine = Machine(configuration: machineConfiguration)
+        var run = RunContext(inbox: inbox)
+        return await withDiscardingTaskGroup { group in
+            addTask(to: &group) {
+                do {
+                    for try await signal in terminationSignals {
+                        inbox.yield(.terminationRequested(signal: signal.rawValue))
+                    }
+                } catch {}
             }
-            let phaseBefore = machine.phaseName
-            for action in machine.receive(event, nowMs: wallClockMs()) {
-                if case .exit(let code, let reason) = action {
-                    return Outcome(exit: code, reason: reason, state: run.lastState, report: run.lastReport)
+            if reaper.isReapingAll {
+                let reaper = self.reaper
+                addTask(to: &group) { await reaper.collectOrphans(every: .seconds(1)) }
+            }
+            inbox.yield(.start)
+            for await event in events {
+                run.record(event)
+                for action in machine.receive(event, nowMs: clock.nowMs()) {
+                    if case .exit(let code, let reason) = action {
+                        group.cancelAll()
+                        inbox.finish()
+                        return Outcome(
+                            exit: code, reason: reason.description, state: run.lastState, report: run.lastReport)
+                    }
+                    await perform(action, run: &run, group: &group)
                 }
-                await perform(action, phase: phaseBefore, run: &run)
             }
+            // Unreachable: the stream only ends after an exit action.
+            return Outcome(exit: .tryLater, reason: "supervisor stopped unexpectedly", state: run.lastState)
         }
-        return Outcome(exit: .tryLater, reason: "supervisor stopped unexpectedly", state: run.lastState)
     }
 
+    /// What the loop remembers between events: the child, the mounted fingerprint, what the outcome reports.
     struct RunContext {
-        let continuation: AsyncStream<SupervisorStateMachine.Event>.Continuation
-        var tasks: [Task<Void, Never>] = []
+        let inbox: AsyncStream<Machine.Event>.Continuation
         var child: ChildProcess?
         var fingerprint: Result<String, any Error>?
         var lastState: IngestionState?
         var lastReport: VerificationReport?
+
+        mutating func record(_ event: Machine.Event) {
+            switch event {
+            case .stateRead(let state, _): lastState = state
+            case .childProgress(let state?): lastState = state
+            case .verified(let report): lastReport = report
+            default: break
+            }
+        }
     }
 
-    private func perform(_ action: SupervisorStateMachine.Action, phase: String, run: inout RunContext) async {
-        let inbox = run.continuation
+    /// Adds a task to the run's group, counted while it runs.
+    func addTask(to group: inout DiscardingTaskGroup, _ body: @escaping @Sendable () async -> Void) {
+        let tasks = self.tasks
+        tasks.started()
+        group.addTask {
+            defer { tasks.finished() }
+            await body()
+        }
+    }
+
+    private func perform(_ action: Machine.Action, run: inout RunContext, group: inout DiscardingTaskGroup) async {
+        let inbox = run.inbox
         switch action {
         case .probeDependency(let name):
             guard let probe = dependencies.probes.first(where: { $0.name == name }) else { return }
-            run.tasks.append(Task { inbox.yield(.dependencyProbed(name: name, ready: await probe.isReady())) })
-        case .sleep(let ms, _):
-            run.tasks.append(
-                Task {
-                    do {
-                        try await Task.sleep(for: .milliseconds(ms))
-                        inbox.yield(.slept)
-                    } catch {}
-                })
+            addTask(to: &group) { inbox.yield(.dependencyProbed(name: name, ready: await probe.isReady())) }
+        case .scheduleTimer(let timer):
+            let clock = self.clock
+            addTask(to: &group) {
+                do {
+                    try await clock.sleep(for: .milliseconds(timer.delayMs))
+                    inbox.yield(.timerFired(timer))
+                } catch {}
+            }
         case .readState:
             if run.fingerprint == nil { run.fingerprint = await computeFingerprint() }
             let fingerprint = try? run.fingerprint?.get()
             let reader = dependencies.stateReader
-            run.tasks.append(
-                Task {
-                    do {
-                        inbox.yield(.stateRead(try await reader.readState(), mountedFingerprint: fingerprint))
-                    } catch {
-                        inbox.yield(.stateReadFailed("\(error)"))
-                    }
-                })
+            addTask(to: &group) {
+                do {
+                    inbox.yield(.stateRead(try await reader.readState(), mountedFingerprint: fingerprint))
+                } catch {
+                    inbox.yield(.stateReadFailed("\(error)"))
+                }
+            }
+        case .readProgress:
+            let reader = dependencies.stateReader
+            addTask(to: &group) { inbox.yield(.childProgress((try? await reader.readState()) ?? nil)) }
         case .spawnIngest(let force):
-            spawn(force: force, run: &run)
+            spawnChild(force: force, run: &run, group: &group)
         case .forwardSignal(let signal):
             guard let child = run.child else { return }
             let grace = dependencies.settings.terminationGrace
-            run.tasks.append(Task { await child.terminate(signal: signal, grace: grace) })
+            addTask(to: &group) { await child.teardown([.send(signal: signal, allowedDuration: grace)]) }
         case .runVerify:
             let verifier = dependencies.verifier
-            run.tasks.append(
-                Task {
-                    do {
-                        inbox.yield(.verified(try await verifier.verify()))
-                    } catch {
-                        inbox.yield(.verifyFailed("\(error)"))
-                    }
-                })
-        case .notify(let status, let ready, let extend):
-            notifier.notify(status: status, ready: ready, extendTimeoutUsec: extend)
-        case .log(let level, let message, let metadata):
-            logger.log(level: level.swiftLog, "\(message)", metadata: metadata.mapValues { .string($0) })
+            addTask(to: &group) {
+                do {
+                    inbox.yield(.verified(try await verifier.verify()))
+                } catch {
+                    inbox.yield(.verifyFailed("\(error)"))
+                }
+            }
+        case .notify(let status, let extend):
+            notifier.notify(status: status.description, ready: status == .ready, extendTimeoutUsec: extend)
+        case .log(let event, let phase):
+            let metadata = event.metadata.merging(["phase": phase]) { $1 }
+            logger.log(level: event.level.swiftLog, "\(event.message)", metadata: metadata.mapValues { .string($0) })
         case .exit:
             break
         }
     }
 
-    private func spawn(force: Bool, run: inout RunContext) {
+    private func spawnChild(force: Bool, run: inout RunContext, group: inout DiscardingTaskGroup) {
         let command = dependencies.launcher.command(force: force)
         logger.debug("spawning", metadata: ["phase": "ingest", "argv": "\(command.arguments.joined(separator: " "))"])
         let child: ChildProcess
@@ -204,33 +215,16 @@ public final class Supervisor: Sendable {
             child = try ChildProcess.spawn(
                 arguments: command.arguments, environment: command.environment, reaper: reaper)
         } catch {
-            run.continuation.yield(.childSpawnFailed(error.description))
+            run.inbox.yield(.childSpawnFailed(error.description))
             return
         }
         run.child = child
-        let inbox = run.continuation
+        let inbox = run.inbox
         inbox.yield(.childSpawned(pid: child.pid))
-        let reader = dependencies.stateReader
-        let interval = dependencies.settings.heartbeatInterval
-        // Progress ticks double as EXTEND_TIMEOUT_USEC heartbeats while the child runs.
-        let ticker = Task {
-            while !Task.isCancelled {
-                do { try await Task.sleep(for: interval) } catch { return }
-                if child.exitStatus != nil { return }
-                let state = try? await reader.readState()
-                inbox.yield(.childProgress(state ?? nil))
-            }
-        }
-        run.tasks.append(ticker)
-        run.tasks.append(
-            Task {
-                let outcome = await child.wait()
-                ticker.cancel()
-                inbox.yield(.childExited(outcome))
-            })
+        addTask(to: &group) { inbox.yield(.childExited(await child.wait())) }
     }
 
-    /// Fingerprinting may hash files: keep it off the cooperative pool.
+    /// Fingerprinting may hash files for seconds: it runs on a thread of its own, off the cooperative pool.
     private func computeFingerprint() async -> Result<String, any Error> {
         let fingerprinter = dependencies.fingerprinter
         let result: Result<String, any Error> = await withCheckedContinuation { continuation in
@@ -244,6 +238,22 @@ public final class Supervisor: Sendable {
         }
         return result
     }
+}
+
+/// Live and peak task counts of a run's group.
+final class TaskCounter: Sendable {
+    private let state = Mutex((live: 0, peak: 0))
+
+    var counts: (live: Int, peak: Int) { state.withLock { $0 } }
+
+    func started() {
+        state.withLock { counts in
+            counts.live += 1
+            counts.peak = max(counts.peak, counts.live)
+        }
+    }
+
+    func finished() { state.withLock { $0.live -= 1 } }
 }
 
 extension SupervisorStateMachine.LogLevel {

@@ -5,6 +5,7 @@ import ESCOSearchServer
 import Foundation
 import Hummingbird
 import Logging
+import UnixSignals
 
 /// `esco-search`: the HTTP search service. Parse, load config, build the server, run until SIGTERM/SIGINT.
 @main
@@ -54,7 +55,8 @@ struct SearchService: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("listening on http://\(bindHost):\(bound)\n".utf8))
         }
         do {
-            try await app.runService()
+            // SIGTERM/SIGINT as in every executable: Hummingbird's ServiceGroup listens with UnixSignalsSequence.
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {
             FileHandle.standardError.write(Data("esco-search: \(error)\n".utf8))
             throw ExitCode(ESCOExit.tryLater.rawValue)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ESCOStandIns
 import Foundation
+import UnixSignals
 
 #if canImport(Glibc)
 import Glibc
@@ -85,8 +86,9 @@ struct WeaviateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("esco-standin: cannot start the Weaviate stand-in: \(error)\n".utf8))
             throw ExitCode(78)
         }
+        let signals = await terminationSignals()
         announce(host: host, port: server.port)
-        await waitForTermination()
+        await waitForTermination(signals)
         server.stop()
     }
 
@@ -99,10 +101,11 @@ struct WeaviateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("esco-standin: cannot start the Weaviate cluster: \(error)\n".utf8))
             throw ExitCode(78)
         }
+        let signals = await terminationSignals()
         announce(host: host, port: cluster.nodes[0].port)
         for (i, n) in cluster.nodes.enumerated() { print("node \(i) listening on \(n.url)") }
         fflush(nil)
-        await waitForTermination()
+        await waitForTermination(signals)
         cluster.stop()
     }
 }
@@ -153,8 +156,9 @@ struct VectorizerCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("esco-standin: cannot start the vectorizer stand-in: \(error)\n".utf8))
             throw ExitCode(78)
         }
+        let signals = await terminationSignals()
         announce(host: host, port: server.port)
-        await waitForTermination()
+        await waitForTermination(signals)
         server.stop()
     }
 }
@@ -165,35 +169,13 @@ func announce(host: String, port: Int) {
     fflush(nil)
 }
 
-/// Suspends until SIGTERM or SIGINT arrives.
-func waitForTermination() async {
-    signal(SIGTERM, SIG_IGN)
-    signal(SIGINT, SIG_IGN)
-    await withCheckedContinuation { (cont: CheckedContinuation<Void, Never>) in
-        let once = Once(cont)
-        for sig in [SIGTERM, SIGINT] {
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { once.resume() }
-            source.resume()
-            Once.keep(source)
-        }
-    }
+/// SIGTERM and SIGINT, trapped before the server announces itself: a signal sent right after the announcement
+/// must stop the server cleanly, never meet the default action (death) before the listener is registered.
+func terminationSignals() async -> UnixSignalsSequence {
+    await UnixSignalsSequence(trapping: .sigterm, .sigint)
 }
 
-private final class Once: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cont: CheckedContinuation<Void, Never>?
-    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
-
-    init(_ cont: CheckedContinuation<Void, Never>) { self.cont = cont }
-
-    static func keep(_ s: any DispatchSourceSignal) { sources.append(s) }
-
-    func resume() {
-        lock.lock()
-        let c = cont
-        cont = nil
-        lock.unlock()
-        c?.resume()
-    }
+/// Suspends until SIGTERM or SIGINT arrives.
+func waitForTermination(_ signals: UnixSignalsSequence) async {
+    for await _ in signals { return }
 }

@@ -3,6 +3,7 @@ import ESCOCore
 import ESCOSupervisor
 import Foundation
 import Logging
+import UnixSignals
 
 /// `esco-supervise`: the init supervisor (docs/ARCHITECTURE.md#supervisor). Parse, build, run, map to an exit code.
 @main
@@ -43,8 +44,7 @@ struct CommonOptions: ParsableArguments {
             throw ExitCode(ESCOExit.configuration.rawValue)
         }
         let supervisor = Supervisor(mode: mode, dependencies: dependencies, logger: logger)
-        TerminationSignals.install { signal in supervisor.requestTermination(signal: signal) }
-        return await supervisor.run()
+        return await supervisor.run(terminationSignals: await UnixSignalsSequence(trapping: .sigterm, .sigint))
     }
 }
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import ESCOClients
 import ESCOConfig
 import ESCOCore
@@ -7,6 +6,7 @@ import ESCODataset
 import ESCOIngestion
 import Foundation
 import Logging
+import UnixSignals
 
 /// `esco ingest`: load ESCO into Weaviate, idempotently and resumably (docs/ARCHITECTURE.md#ingestion).
 struct IngestCommand: AsyncParsableCommand {
@@ -39,12 +39,12 @@ struct IngestCommand: AsyncParsableCommand {
         let dataset: ESCODataset
         do { dataset = try ESCODataset.open(data ?? config.data.path) } catch let e as DatasetError {
             printError("esco ingest: \(e.description)")
-            throw ExitCode(ESCOExit.dataError.rawValue)
+            throw ExitCode(IngestExit.dataError.code.rawValue)
         }
         let vectorizer: CachingVectorizer
         do { vectorizer = try clients.cachingVectorizer() } catch {
             printError("esco ingest: cannot open the vector cache \(config.vectorizer.cacheDirectory): \(error) (config: vectorizer.cacheDirectory)")
-            throw ExitCode(ESCOExit.configuration.rawValue)
+            throw ExitCode(IngestExit.configuration.code.rawValue)
         }
         let progress: any IngestionProgress = isInteractive ? TerminalProgress() : LogProgress(logger: logger)
         let runner = IngestionRunner(
@@ -63,10 +63,10 @@ struct IngestCommand: AsyncParsableCommand {
         case .completed(let report, let skipped):
             let resumed = skipped.isEmpty ? "" : " (resumed: \(skipped.count) steps already done)"
             print("ingestion completed and verified\(resumed): \(report.checks.filter(\.ok).count)/\(report.checks.count) checks passed")
-            return .ready
+            return IngestExit.ready.code
         case .busy(let error):
             printError("esco ingest: \(error.description)")
-            return .tryLater
+            return IngestExit.busy.code
         case .alreadyComplete(let state):
             let when = RFC3339.format(state.endedAtMs)
             if isInteractive {
@@ -76,42 +76,50 @@ struct IngestCommand: AsyncParsableCommand {
                     return try await report(try await runner.run(force: true), runner: runner)
                 }
                 print("skipped")
-                return .ready
+                return IngestExit.ready.code
             }
             print("ESCO data is already loaded and complete for this dataset (completed \(when)); skipping. To re-ingest, run `esco ingest --force-reingest`.")
-            return .ready
+            return IngestExit.ready.code
         }
     }
 }
 
 /// Runs `body`, cancelling it on SIGTERM/SIGINT so the run records `failed` instead of dying mid-write.
-/// Errors are printed once and mapped to exit codes here.
+/// Errors are printed once and mapped to exit codes here (`IngestExit` is what the supervisor reads back).
 func withInterruptions<T: Sendable>(
     _ body: @escaping @Sendable () async throws -> T, handle: @escaping @Sendable (T) async throws -> ESCOExit
 ) async -> ESCOExit {
-    let task = Task { () async throws -> ESCOExit in try await handle(try await body()) }
-    signal(SIGTERM, SIG_IGN)
-    signal(SIGINT, SIG_IGN)
-    let sources = [SIGTERM, SIGINT].map { sig -> any DispatchSourceSignal in
-        let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-        source.setEventHandler {
-            FileHandle.standardError.write(Data("esco: received signal \(sig), stopping (state will be recorded as failed)\n".utf8))
-            task.cancel()
+    let signals = await UnixSignalsSequence(trapping: .sigterm, .sigint)
+    // One group: the run, and a listener whose first signal cancels it (and itself, once the run is over).
+    let result = await withTaskGroup(of: Result<ESCOExit, any Error>?.self) { group in
+        group.addTask {
+            do { return .success(try await handle(try await body())) } catch { return .failure(error) }
         }
-        source.resume()
-        return source
+        group.addTask {
+            for await signal in signals {
+                let message = "esco: received signal \(signal.rawValue), stopping (state will be recorded as failed)\n"
+                FileHandle.standardError.write(Data(message.utf8))
+                return nil
+            }
+            return nil
+        }
+        var outcome: Result<ESCOExit, any Error> = .success(.needsIngestionOrFailed)
+        while let next = await group.next() {
+            group.cancelAll()
+            if let next { outcome = next }
+        }
+        return outcome
     }
-    defer { sources.forEach { $0.cancel() } }
     do {
-        return try await task.value
+        return try result.get()
     } catch let e as IngestionError {
         printError("esco: ingestion failed: \(e.description)")
-        return e.meansTryLater ? .tryLater : .needsIngestionOrFailed
+        return (e.meansTryLater ? IngestExit.busy : .failed).code
     } catch let e as DatasetError {
         printError("esco: \(e.description)")
-        return .dataError
+        return IngestExit.dataError.code
     } catch {
         printError("esco: ingestion failed: \(error)")
-        return .needsIngestionOrFailed
+        return IngestExit.failed.code
     }
 }

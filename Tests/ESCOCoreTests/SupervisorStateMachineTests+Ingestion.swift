@@ -13,9 +13,10 @@ extension SupervisorStateMachineTests {
 
     @Test func progressTickUpdatesStatusWithProgress() {
         var machine = Self.ingesting()
+        _ = Self.fire(&machine, nowMs: 39)
         #expect(
-            machine.receive(.childProgress(Self.live(holder: "host-a:99")), nowMs: 40) == [
-                .notify(status: "ingesting 5/12 skills 1200/13896", ready: false, extendTimeoutUsec: 30_000_000)
+            Self.datagrams(machine.receive(.childProgress(Self.live(holder: "host-a:99")), nowMs: 40)) == [
+                "STATUS=ingesting 5/12 skills 1200/13896\nEXTEND_TIMEOUT_USEC=30000000"
             ])
     }
 
@@ -27,11 +28,12 @@ extension SupervisorStateMachineTests {
     @Test func verifiedAfterIngestSendsReadyThenExitsZero() {
         var machine = Self.ingesting()
         _ = machine.receive(.childExited(.exited(0)), nowMs: 50)
+        let actions = machine.receive(.verified(Self.okReport), nowMs: 60)
         #expect(
-            Self.nonLog(machine.receive(.verified(Self.okReport), nowMs: 60)) == [
-                .notify(status: "ready: data verified", ready: true, extendTimeoutUsec: nil),
-                .exit(.ready, reason: "data ready: ingested and verified"),
-            ])
+            Self.nonLog(actions) == [.notify(.ready, extendTimeoutUsec: nil), .exit(.ready, .dataReady(warm: false))])
+        #expect(
+            Self.datagrams(actions) == ["STATUS=ready: data verified\nREADY=1"]
+                && Self.exitReason(actions) == "data ready: ingested and verified")
     }
 
     @Test func failedVerifyAfterIngestExitsTwo() {
@@ -44,7 +46,7 @@ extension SupervisorStateMachineTests {
         var machine = Self.ingesting()
         _ = machine.receive(.childExited(.exited(0)), nowMs: 50)
         let readies = machine.receive(.verified(Self.badReport), nowMs: 60).filter {
-            if case .notify(_, true, _) = $0 { true } else { false }
+            if case .notify(.ready, _) = $0 { true } else { false }
         }
         #expect(readies.isEmpty)
     }
@@ -107,7 +109,7 @@ extension SupervisorStateMachineTests {
         _ = machine.receive(.childSpawned(pid: 5), nowMs: 5)
         _ = machine.receive(.childExited(.exited(1)), nowMs: 6)
         _ = machine.receive(.stateRead(Self.live(expiresAtMs: 7), mountedFingerprint: Self.fingerprint), nowMs: 6)
-        _ = machine.receive(.slept, nowMs: 8)
+        _ = Self.fire(&machine, nowMs: 8)
         #expect(
             Self.exitCode(
                 machine.receive(.stateRead(Self.live(expiresAtMs: 7), mountedFingerprint: Self.fingerprint), nowMs: 8))
@@ -181,7 +183,7 @@ extension SupervisorStateMachineTests {
         #expect(Self.exitCode(actions) == nil)
         #expect(machine.phaseName == "wait-holder")
         #expect(Self.sleeps(actions).count == 1 && Self.sleeps(actions)[0] <= 100)
-        _ = machine.receive(.slept, nowMs: 200)
+        _ = Self.fire(&machine, nowMs: 200)
         // The winner's lease has landed by now: wait for it like any waiter.
         _ = machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 201)
         #expect(machine.phaseName == "wait-holder")
@@ -193,7 +195,7 @@ extension SupervisorStateMachineTests {
             let t = Int64(100 * step)
             _ = machine.receive(.childExited(.exited(1)), nowMs: 50 + t)
             _ = machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 51 + t)
-            _ = machine.receive(.slept, nowMs: 52 + t)
+            _ = Self.fire(&machine, nowMs: 52 + t)
             let actions = machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 53 + t)
             #expect(Self.nonLog(actions).last == .spawnIngest(force: false), "attempt \(step)")
             _ = machine.receive(.childSpawned(pid: 100 + Int32(step)), nowMs: 54 + t)
@@ -204,7 +206,7 @@ extension SupervisorStateMachineTests {
         var machine = Self.ingesting()
         _ = machine.receive(.childExited(.exited(1)), nowMs: 50)
         _ = machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 51)
-        _ = machine.receive(.slept, nowMs: 52)
+        _ = Self.fire(&machine, nowMs: 52)
         _ = machine.receive(.stateRead(nil, mountedFingerprint: Self.fingerprint), nowMs: 53)
         _ = machine.receive(.childSpawned(pid: 101), nowMs: 54)
         _ = machine.receive(.childExited(.exited(1)), nowMs: 6_000)

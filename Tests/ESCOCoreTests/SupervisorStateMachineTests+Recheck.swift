@@ -8,7 +8,7 @@ extension SupervisorStateMachineTests {
     /// Waited for a holder, then read the state as completed: verifying the other runner's data.
     static func verifyingOthersData() -> Machine {
         var machine = Self.waitingForHolder()
-        _ = machine.receive(.slept, nowMs: 200)
+        _ = Self.fire(&machine, nowMs: 200)
         _ = machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 210)
         return machine
     }
@@ -16,14 +16,14 @@ extension SupervisorStateMachineTests {
     @Test func othersDataThatFailsACheckIsCheckedAgainAfterADelay() {
         var machine = Self.verifyingOthersData()
         let actions = Self.nonLog(machine.receive(.verified(Self.badReport), nowMs: 220))
-        #expect(actions == [.sleep(ms: 100, reason: .recheck)])
-        #expect(Self.nonLog(machine.receive(.slept, nowMs: 330)) == [.runVerify])
+        #expect(actions.count == 1 && Self.timers(actions).map { [$0.delayMs: $0.reason] } == [[100: .recheck]])
+        #expect(Self.nonLog(Self.fire(&machine, nowMs: 330)) == [.runVerify])
     }
 
     @Test func othersDataThatPassesOnASecondCheckIsReady() {
         var machine = Self.verifyingOthersData()
         _ = machine.receive(.verified(Self.badReport), nowMs: 220)
-        _ = machine.receive(.slept, nowMs: 330)
+        _ = Self.fire(&machine, nowMs: 330)
         #expect(Self.exitCode(machine.receive(.verified(Self.okReport), nowMs: 340)) == .ready)
     }
 
@@ -33,7 +33,7 @@ extension SupervisorStateMachineTests {
         for attempt in 0..<Machine.recheckAttempts {
             let actions = machine.receive(.verified(Self.badReport), nowMs: 400 + Int64(attempt))
             delays += Self.sleeps(actions)
-            _ = machine.receive(.slept, nowMs: 500 + Int64(attempt))
+            _ = Self.fire(&machine, nowMs: 500 + Int64(attempt))
         }
         #expect(delays == [100, 200, 400, 800, 1_000], "growing, capped at pollMaxMs")
         #expect(Self.nonLog(machine.receive(.verified(Self.badReport), nowMs: 900)).last == .spawnIngest(force: true))

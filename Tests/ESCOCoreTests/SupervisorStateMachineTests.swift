@@ -64,32 +64,59 @@ import Testing
     }
 
     static func exitReason(_ actions: [Machine.Action]) -> String {
-        for case .exit(_, let reason) in actions { return reason }
+        for case .exit(_, let reason) in actions { return reason.description }
         return ""
     }
 
+    static func timers(_ actions: [Machine.Action]) -> [Machine.Timer] {
+        actions.compactMap { if case .scheduleTimer(let timer) = $0 { timer } else { nil } }
+    }
+
     static func sleeps(_ actions: [Machine.Action]) -> [Int64] {
-        actions.compactMap { if case .sleep(let ms, _) = $0 { ms } else { nil } }
+        timers(actions).map(\.delayMs)
     }
 
     static func infoLogs(_ actions: [Machine.Action]) -> [String] {
         actions.compactMap {
-            if case .log(let level, let message, _) = $0, level != .debug { message } else { nil }
+            if case .log(let event, _) = $0, event.level != .debug { event.message } else { nil }
         }
+    }
+
+    /// The `sd_notify` datagrams the actions stand for, as `SystemdNotifier` renders them.
+    static func datagrams(_ actions: [Machine.Action]) -> [String] {
+        actions.compactMap {
+            guard case .notify(let status, let extend) = $0 else { return nil }
+            var lines = ["STATUS=\(status)"]
+            if let extend { lines.append("EXTEND_TIMEOUT_USEC=\(extend)") }
+            if status == .ready { lines.append("READY=1") }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    /// Fires the armed timer, as the I/O loop does when the wait it scheduled ends.
+    static func fire(_ machine: inout Machine, nowMs: Int64) -> [Machine.Action] {
+        guard let timer = machine.armedTimer else {
+            Issue.record("no timer armed in phase \(machine.phaseName)")
+            return []
+        }
+        return machine.receive(.timerFired(timer), nowMs: nowMs)
     }
 
     // MARK: start and dependencies
 
     @Test func startProbesTheFirstDependencyWithAStatus() {
         var machine = Machine(configuration: Self.configuration())
+        let actions = machine.receive(.start, nowMs: 0)
         #expect(
-            Self.nonLog(machine.receive(.start, nowMs: 0)) == [
-                .notify(
-                    status: "waiting for weaviate at http://weaviate:8080", ready: false,
-                    extendTimeoutUsec: 30_000_000),
+            Self.nonLog(actions) == [
+                .notify(.waitingForDependency(Self.weaviate), extendTimeoutUsec: 30_000_000),
                 .probeDependency(name: "weaviate"),
             ]
         )
+        #expect(
+            Self.datagrams(actions) == [
+                "STATUS=waiting for weaviate at http://weaviate:8080\nEXTEND_TIMEOUT_USEC=30000000"
+            ])
     }
 
     @Test func readyDependencyMovesToTheNext() {
@@ -134,7 +161,7 @@ import Testing
         var machine = Machine(configuration: Self.configuration())
         _ = machine.receive(.start, nowMs: 0)
         _ = machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1)
-        _ = machine.receive(.slept, nowMs: 100)
+        _ = Self.fire(&machine, nowMs: 100)
         #expect(Self.infoLogs(machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 101)).isEmpty)
     }
 
@@ -142,7 +169,7 @@ import Testing
         var machine = Machine(configuration: Self.configuration())
         _ = machine.receive(.start, nowMs: 0)
         _ = machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1)
-        #expect(Self.nonLog(machine.receive(.slept, nowMs: 100)) == [.probeDependency(name: "weaviate")])
+        #expect(Self.nonLog(Self.fire(&machine, nowMs: 100)) == [.probeDependency(name: "weaviate")])
     }
 
     @Test func sleepNeverPassesTheDeadline() {
@@ -185,9 +212,8 @@ import Testing
         _ = machine.receive(.start, nowMs: 0)
         _ = machine.receive(.dependencyProbed(name: "weaviate", ready: false), nowMs: 1)
         #expect(
-            Self.nonLog(machine.receive(.slept, nowMs: 10_000)).first
-                == .notify(
-                    status: "waiting for weaviate at http://weaviate:8080", ready: false, extendTimeoutUsec: 30_000_000)
+            Self.datagrams(Self.fire(&machine, nowMs: 10_000))
+                == ["STATUS=waiting for weaviate at http://weaviate:8080\nEXTEND_TIMEOUT_USEC=30000000"]
         )
     }
 
@@ -239,10 +265,8 @@ import Testing
         var machine = Self.readingState()
         let actions = machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 30)
         #expect(
-            actions.contains(
-                .notify(
-                    status: "waiting for ingestion by host-b:7 5/12 skills 1200/13896", ready: false,
-                    extendTimeoutUsec: 30_000_000)))
+            Self.datagrams(actions).contains(
+                "STATUS=waiting for ingestion by host-b:7 5/12 skills 1200/13896\nEXTEND_TIMEOUT_USEC=30000000"))
     }
 
     @Test func pollSleepIsWithinThePollCeiling() {
@@ -262,12 +286,12 @@ import Testing
 
     @Test func pollReadsStateAgainAfterSleeping() {
         var machine = Self.waitingForHolder()
-        #expect(Self.nonLog(machine.receive(.slept, nowMs: 200)) == [.readState])
+        #expect(Self.nonLog(Self.fire(&machine, nowMs: 200)) == [.readState])
     }
 
     @Test func holderFinishingLeadsToVerify() {
         var machine = Self.waitingForHolder()
-        _ = machine.receive(.slept, nowMs: 200)
+        _ = Self.fire(&machine, nowMs: 200)
         #expect(
             Self.nonLog(machine.receive(.stateRead(Self.completed(), mountedFingerprint: Self.fingerprint), nowMs: 201))
                 .last == .runVerify)
@@ -275,7 +299,7 @@ import Testing
 
     @Test func holderDyingLeadsToTakeOver() {
         var machine = Self.waitingForHolder()
-        _ = machine.receive(.slept, nowMs: 200)
+        _ = Self.fire(&machine, nowMs: 200)
         #expect(
             Self.nonLog(
                 machine.receive(
@@ -285,7 +309,7 @@ import Testing
 
     @Test func stillLiveHolderDoesNotLogAgainAtInfo() {
         var machine = Self.waitingForHolder()
-        _ = machine.receive(.slept, nowMs: 200)
+        _ = Self.fire(&machine, nowMs: 200)
         #expect(
             Self.infoLogs(machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 201))
                 .isEmpty)
@@ -293,7 +317,7 @@ import Testing
 
     @Test func waitDeadlineExitsOne() {
         var machine = Self.waitingForHolder()
-        _ = machine.receive(.slept, nowMs: 5_000)
+        _ = Self.fire(&machine, nowMs: 5_000)
         #expect(
             Self.exitCode(machine.receive(.stateRead(Self.live(), mountedFingerprint: Self.fingerprint), nowMs: 5_030))
                 == .tryLater)
@@ -307,7 +331,7 @@ import Testing
     @Test func stateReadFailingPastTheDeadlineExitsOne() {
         var machine = Self.readingState()
         _ = machine.receive(.stateReadFailed("connection refused"), nowMs: 30)
-        _ = machine.receive(.slept, nowMs: 500)
+        _ = Self.fire(&machine, nowMs: 500)
         #expect(Self.exitCode(machine.receive(.stateReadFailed("connection refused"), nowMs: 1_030)) == .tryLater)
     }
 
@@ -357,7 +381,8 @@ import Testing
     @Test func verifyModeNeverSendsReady() {
         var machine = Machine(configuration: Self.configuration(.verify))
         _ = machine.receive(.start, nowMs: 0)
-        #expect(Self.nonLog(machine.receive(.verified(Self.okReport), nowMs: 1)) == [.exit(.ready, reason: "verified")])
+        let actions = machine.receive(.verified(Self.okReport), nowMs: 1)
+        #expect(Self.nonLog(actions) == [.exit(.ready, .verified)] && Self.exitReason(actions) == "verified")
     }
 
     // MARK: backoff

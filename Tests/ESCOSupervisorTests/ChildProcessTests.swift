@@ -17,7 +17,9 @@ import Testing
 
     func spawn(_ body: String, environment: [String: String] = ["PATH": "/usr/bin:/bin"]) throws -> ChildProcess {
         let script = try writeSupervisorScript(body, named: "child-\(UUID().uuidString).sh", in: directory)
-        return try ChildProcess.spawn(arguments: [script], environment: environment)
+        // Through /bin/sh rather than exec'ing the script: a file just written can be "busy" (ETXTBSY) while a
+        // process another test forks at that moment still holds the writer's descriptor (--parallel).
+        return try ChildProcess.spawn(arguments: ["/bin/sh", script], environment: environment)
     }
 
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: directory + "/" + name) }
@@ -125,13 +127,42 @@ import Testing
     }
 
     @Test func exitStatusDecoding() {
-        #expect([ChildExit(waitStatus: 0x0200), ChildExit(waitStatus: 0x0009)] == [.exited(2), .signaled(9)])
+        // Stopped (0x137f: WIFSTOPPED with SIGSTOP) is not an exit: the reaper keeps waiting.
+        #expect(
+            [ChildExit(waitStatus: 0x0200), ChildExit(waitStatus: 0x0009), ChildExit(waitStatus: 0x137f)]
+                == [.exited(2), .signaled(9), nil])
     }
 
-    @Test func registryRoutesOnlyRegisteredChildren() {
+    @Test func registryKeepsStatusesOfRegisteredChildrenOnly() {
         var registry = ReaperRegistry()
-        let box = ChildStatusBox()
-        registry.register(pid: 42, box: box)
-        #expect(registry.route(pid: 7) == nil && registry.route(pid: 42) === box && registry.registeredCount == 0)
+        registry.register(pid: 42)
+        #expect(registry.status(of: 42) == nil)
+        #expect(!registry.record(.exited(0), for: 7) && registry.record(.exited(3), for: 42))
+        #expect(registry.status(of: 42) == .exited(3) && registry.forget(pid: 42) && registry.registeredCount == 0)
+    }
+
+    @Test func aStatusTakenByAnotherWaiterIsReportedAsLostNotInvented() async throws {
+        let child = try spawn("exit 4")
+        var raw: Int32 = 0
+        // Someone else in the process reaps our child first: waitpid then says ECHILD.
+        #expect(waitpid(child.pid, &raw, 0) == child.pid)
+        #expect(await child.wait() == .statusLost)
+    }
+
+    @Test func teardownStepsRunInOrderUntilTheChildExits() async throws {
+        let child = try spawn(
+            "trap '' TERM\ntrap 'exit 7' USR1\necho > \(directory)/armed\nwhile :; do sleep 0.05; done")
+        #expect(await waitUntil { exists("armed") })
+        let outcome = await child.teardown([
+            .send(signal: SIGTERM, allowedDuration: .milliseconds(200)),
+            .send(signal: SIGUSR1, allowedDuration: .seconds(5)),
+        ])
+        #expect(outcome == .exited(7))
+    }
+
+    @Test func waitingWithALimitGivesUpWhenTheChildOutlivesIt() async throws {
+        let child = try spawn("sleep 5")
+        defer { child.signalGroup(SIGKILL) }
+        #expect(await child.exit(within: .milliseconds(50)) == nil)
     }
 }

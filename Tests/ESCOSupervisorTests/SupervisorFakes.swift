@@ -3,6 +3,14 @@ import ESCOSupervisor
 import Foundation
 import Logging
 import Synchronization
+import UnixSignals
+
+extension Supervisor {
+    /// A run no signal reaches (the signal tests pass their own stream).
+    func run() async -> Outcome {
+        await run(terminationSignals: AsyncStream<UnixSignal>.makeStream().stream)
+    }
+}
 
 /// A readiness probe that turns ready after `readyAfter` failed attempts (nil: never).
 final class InMemoryProbe: DependencyProbe {

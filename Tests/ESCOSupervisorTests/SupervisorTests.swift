@@ -3,6 +3,7 @@ import ESCOSupervisor
 import Foundation
 import TestSupport
 import Testing
+import UnixSignals
 
 #if canImport(Glibc)
     import Glibc
@@ -35,7 +36,8 @@ import Testing
 
     func script(_ body: String) throws -> ArgvIngestLauncher {
         let path = try writeSupervisorScript(body, named: "ingest-\(UUID().uuidString).sh", in: directory)
-        return ArgvIngestLauncher(arguments: [path], environment: ["PATH": "/usr/bin:/bin"])
+        // /bin/sh reads the script: exec'ing a file just written can fail with ETXTBSY under --parallel.
+        return ArgvIngestLauncher(arguments: ["/bin/sh", path], environment: ["PATH": "/usr/bin:/bin"])
     }
 
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: directory + "/" + name) }
@@ -156,9 +158,10 @@ import Testing
             "trap 'echo > \(directory)/got-term; exit 143' TERM\necho > \(directory)/started\nsleep 10 & wait"
         )
         let supervisor = supervisor(reader: InMemoryStateReader([nil]), launcher: launcher)
-        async let outcome = supervisor.run()
+        let (signals, sender) = AsyncStream.makeStream(of: UnixSignal.self)
+        async let outcome = supervisor.run(terminationSignals: signals)
         #expect(await waitUntil { exists("started") })
-        supervisor.requestTermination(signal: SIGTERM)
+        sender.yield(.sigterm)
         let result = await outcome
         #expect(result.exit != .ready && exists("got-term"))
     }
@@ -170,9 +173,10 @@ import Testing
         let supervisor = supervisor(
             probes: [probe], reader: InMemoryStateReader([nil]), launcher: try script("exit 0"),
             settings: settings)
-        async let outcome = supervisor.run()
+        let (signals, sender) = AsyncStream.makeStream(of: UnixSignal.self)
+        async let outcome = supervisor.run(terminationSignals: signals)
         #expect(await waitUntil { probe.attemptCount >= 2 })
-        supervisor.requestTermination(signal: SIGINT)
+        sender.yield(.sigint)
         #expect(await outcome.exit == .tryLater)
     }
 
