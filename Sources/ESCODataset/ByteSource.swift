@@ -1,3 +1,4 @@
+import ESCOSystem
 import CZlib
 
 #if canImport(Glibc)
@@ -92,7 +93,7 @@ final class Inflater: ByteSource {
     private var inputEnded = false
     private var finished = false
     private(set) var produced = 0
-    private(set) var crc: UInt = crc32(0, nil, 0)
+    private(set) var crc: UInt32 = 0
 
     /// windowBits: 15+32 for gzip/zlib auto-detect, -15 for raw deflate (zip members).
     init(windowBits: Int32, allowConcatenation: Bool, fill: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) throws {
@@ -154,7 +155,7 @@ final class Inflater: ByteSource {
             }
             if count > 0 || finished {
                 produced += count
-                crc = crc32(crc, out, uInt(count))
+                crc = CRC32.checksum(UnsafeRawBufferPointer(start: out, count: count), continuing: crc)
                 return count
             }
         }

@@ -1,3 +1,5 @@
+import ESCOSystem
+
 /// Identity of a dataset's content: sha256 of each file's decompressed CSV bytes, so the same data
 /// as `.csv`, `.csv.gz` or inside the ESCO zips has the same fingerprint.
 public struct DatasetFingerprint: Sendable, Hashable, Codable {
@@ -12,7 +14,7 @@ public struct DatasetFingerprint: Sendable, Hashable, Codable {
         self.version = version
         self.language = language
         self.files = files
-        let hasher = SHA256Hasher()
+        let hasher = SHA256()
         hasher.update("\(version)\n\(language)\n")
         for name in files.keys.sorted() { hasher.update("\(name)=\(files[name]!)\n") }
         overall = hasher.finalize()
@@ -27,11 +29,11 @@ extension ESCODataset {
         defer { chunk.deallocate() }
         for file in files {
             let source = try file.openSource()
-            let hasher = SHA256Hasher()
+            let hasher = SHA256()
             while true {
                 let n: Int
                 do { n = try source.read(into: chunk) } catch let e as SourceError {
-                    throw DatasetError(file: file.source, message: e.message)
+                    throw DatasetError(code: .unreadable, file: file.source, message: e.message)
                 }
                 if n == 0 { break }
                 hasher.update(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))

@@ -1,3 +1,4 @@
+import ESCOSystem
 import ESCOCore
 
 /// What `esco dataset stats` reports: where each file came from, the fingerprint, counts per kind,
@@ -71,7 +72,7 @@ extension ESCODataset {
         var hashes: [String: String] = [:]
         var concepts = Set<String>()
         func key(_ v: String) -> String { v.isEmpty ? "(empty)" : v }
-        func record(_ kind: DatasetFile.Kind, _ hasher: SHA256Hasher, _ table: CSVTable?) {
+        func record(_ kind: DatasetFile.Kind, _ hasher: SHA256, _ table: CSVTable?) {
             guard let table, let file = file(kind) else { return }
             let sha = hasher.finalize()
             hashes[file.name] = sha
@@ -79,37 +80,37 @@ extension ESCODataset {
                 .init(name: file.name, format: file.format.rawValue, source: file.source, bytes: table.bytesRead,
                       rows: table.rows, sha256: sha))
         }
-        var h = SHA256Hasher()
+        var h = SHA256()
         record(.skills, h, try scanSkills(hasher: h) { r in
             s.skills += 1
             s.skillsBySkillType[key(r.skillType), default: 0] += 1
             s.skillsByReuseLevel[key(r.reuseLevel), default: 0] += 1
             concepts.insert(r.uri)
         })
-        h = SHA256Hasher()
+        h = SHA256()
         record(.occupations, h, try scanOccupations(hasher: h) { r in
             s.occupations += 1
             concepts.insert(r.uri)
         })
-        h = SHA256Hasher()
+        h = SHA256()
         record(.iscoGroups, h, try scanISCOGroups(hasher: h) { r in
             s.iscoGroups += 1
             s.iscoGroupsByLevel[String(r.level), default: 0] += 1
             concepts.insert(r.uri)
         })
-        h = SHA256Hasher()
+        h = SHA256()
         record(.skillGroups, h, try scanSkillGroups(hasher: h) { r in
             s.skillGroups += 1
             concepts.insert(r.uri)
         })
-        h = SHA256Hasher()
+        h = SHA256()
         record(.conceptSchemes, h, try scanConceptSchemes(hasher: h) { _ in s.conceptSchemes += 1 })
-        h = SHA256Hasher()
+        h = SHA256()
         record(.skillsHierarchy, h, try scan(.skillsHierarchy, required: ["Level 0 URI"], ragged: true, hasher: h) { _ in
             s.skillsHierarchyRows += 1
         })
         for kind in CollectionKind.allCases {
-            h = SHA256Hasher()
+            h = SHA256()
             record(.collection(kind), h, try scanCollection(kind, hasher: h) { _ in
                 s.collections[kind.rawValue, default: 0] += 1
             })
@@ -128,7 +129,7 @@ extension ESCODataset {
         func name(_ kind: DatasetFile.Kind) -> String { file(kind)?.name ?? kind.stem }
 
         var d = DatasetStats.Dangling(file: name(.occupationSkillRelations))
-        h = SHA256Hasher()
+        h = SHA256()
         var line = 0
         let osr = try scanOccupationSkillRelations(hasher: h) { r in
             s.occupationSkillRelations.total += 1
@@ -139,7 +140,7 @@ extension ESCODataset {
         s.dangling.append(d)
 
         d = DatasetStats.Dangling(file: name(.skillSkillRelations))
-        h = SHA256Hasher()
+        h = SHA256()
         let ssr = try scanSkillSkillRelations(hasher: h) { r in
             s.skillSkillRelations.total += 1
             if r.kind == .essential { s.skillSkillRelations.essential += 1 } else { s.skillSkillRelations.optional += 1 }
@@ -151,7 +152,7 @@ extension ESCODataset {
         for pillar in [BroaderRelation.Pillar.occupation, .skill] {
             let kind: DatasetFile.Kind = pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
             d = DatasetStats.Dangling(file: name(kind))
-            h = SHA256Hasher()
+            h = SHA256()
             var counts = DatasetStats.BroaderCounts()
             let table = try scanBroader(pillar, hasher: h) { r in
                 counts.total += 1

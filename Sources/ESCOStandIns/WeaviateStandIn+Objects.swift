@@ -1,3 +1,4 @@
+import ESCOSystem
 import ESCOCore
 import Foundation
 import Synchronization
@@ -39,8 +40,6 @@ struct ObjectError: Error {
         self.message = message
     }
 }
-
-func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
 extension WeaviateStore {
     /// Checks properties against the class (auto-schema is off) and normalises beacons.
@@ -202,7 +201,7 @@ extension WeaviateStandIn {
         }
         let window = faults.createWindowMs
         if window > 0 { usleep(UInt32(window) * 1000) }
-        let now = nowMillis()
+        let now = WallClock.nowMs()
         let obj = StoredObject(
             className: incoming.className, id: id, properties: props, vector: incoming.vector, created: now, updated: now)
         let failure = store.withLock { s -> String? in
@@ -267,7 +266,7 @@ extension WeaviateStandIn {
                 // docs/ARCHITECTURE.md#what-this-replaces names.
                 let obj = StoredObject(
                     className: className, id: id, properties: props, vector: incoming.vector,
-                    created: existing.created, updated: nowMillis())
+                    created: existing.created, updated: WallClock.nowMs())
                 s.commitPut(obj)
                 return merge ? .empty(204) : .jsonBytes(200, obj.apiJSONBytes(includeVector: true))
             }

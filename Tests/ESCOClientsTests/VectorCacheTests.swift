@@ -1,3 +1,4 @@
+import ESCOSystem
 @testable import ESCOClients
 import Foundation
 import Testing
