@@ -29,67 +29,71 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
+        // The operating system and native libraries, typed: wall clock, host name, SHA-256, CRC-32.
+        .target(name: "ESCOSystem", dependencies: ["CCrypto", "CZlib"]),
+
         // all-MiniLM-L6-v2 computed natively (WordPiece, BERT encoder on BLAS, mean pooling); no other deps.
         .target(name: "ESCOModel", dependencies: ["CBLAS"]),
 
         // Adapters.
-        .target(name: "ESCODataset", dependencies: ["ESCOCore", "CZlib", "CCrypto"]),
-        .target(
-            name: "ESCOConfig",
-            dependencies: ["ESCOCore", .product(name: "Yams", package: "Yams")]
-        ),
+        .target(name: "ESCODataset", dependencies: ["ESCOCore", "ESCOSystem", "CZlib"]),
         .target(
             name: "ESCOClients",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "CCurl", "CCrypto",
+                "ESCOCore", "ESCOSystem", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The YAML profile, mapped onto the clients' own configuration types.
+        .target(
+            name: "ESCOConfig",
+            dependencies: ["ESCOCore", "ESCOClients", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "ESCOStandIns",
             dependencies: [
-                "ESCOCore",
+                "ESCOCore", "ESCOSystem",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What every executable shares: the state store, the service clients, the verifier of stored data.
         .target(
-            name: "ESCOIngestion",
+            name: "ESCORuntime",
             dependencies: [
                 "ESCOCore", "ESCODataset", "ESCOConfig", "ESCOClients",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
-            name: "ESCOSupervisor",
+            name: "ESCOIngestion",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCODataset", "CSystemd",
+                "ESCOCore", "ESCOSystem", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCORuntime",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
-            name: "ESCOSearch",
-            dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOClients",
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            name: "ESCOSupervisor",
+            dependencies: ["ESCOCore", "ESCOSystem", "CSystemd", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(name: "ESCOSearch", dependencies: ["ESCOCore", "ESCOClients"]),
         // esco-search's HTTP service (Hummingbird 2), used by the executable and by tests in-process.
         .target(
             name: "ESCOSearchServer",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCODataset", "ESCOIngestion", "ESCOSearch", "CSystemd",
+                "ESCOCore", "ESCOSystem", "ESCOSearch", "CSystemd",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
-        // Thin executables.
+        // Thin executables, each its own composition root (the wiring of its real dependencies).
         .executableTarget(
             name: "esco",
             dependencies: [
-                "ESCOCore", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCOSearch",
+                "ESCOCore", "ESCOSystem", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCORuntime", "ESCOIngestion",
+                "ESCOSearch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -97,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "esco-supervise",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOSupervisor",
+                "ESCOCore", "ESCOConfig", "ESCORuntime", "ESCOSupervisor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -105,8 +109,9 @@ let package = Package(
         .executableTarget(
             name: "esco-search",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOSearch", "ESCOSearchServer",
+                "ESCOCore", "ESCOConfig", "ESCORuntime", "ESCOSearch", "ESCOSearchServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -115,29 +120,32 @@ let package = Package(
             dependencies: [
                 "ESCOCore", "ESCOStandIns", "ESCOModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
         // Shared test helpers: locating data and binaries, starting stand-ins, running processes.
-        .target(name: "TestSupport", dependencies: ["ESCOCore", "ESCOStandIns"]),
+        .target(name: "TestSupport", dependencies: ["ESCOCore", "ESCOSystem", "ESCOStandIns"]),
 
         .testTarget(
             name: "ESCOCoreTests", dependencies: ["ESCOCore", .product(name: "Yams", package: "Yams")]
         ),
+        .testTarget(name: "ESCOSystemTests", dependencies: ["ESCOSystem"]),
+        .testTarget(name: "ESCOConfigTests", dependencies: ["ESCOConfig", "ESCOClients", "ESCOCore"]),
         .testTarget(name: "ESCODatasetTests", dependencies: ["ESCODataset", "TestSupport"]),
         .testTarget(
             name: "ESCOClientsTests",
-            dependencies: ["ESCOClients", "ESCOConfig", "TestSupport", .product(name: "GraphQL", package: "GraphQL")]
+            dependencies: [
+                "ESCOClients", "ESCOConfig", "ESCOSystem", "TestSupport", .product(name: "GraphQL", package: "GraphQL"),
+            ]
         ),
         .testTarget(name: "ESCOStandInsTests", dependencies: ["ESCOStandIns", "TestSupport"]),
-        .testTarget(name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "TestSupport"]),
+        .testTarget(name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "ESCORuntime", "ESCOSystem", "TestSupport"]),
         .testTarget(name: "ESCOSupervisorTests", dependencies: ["ESCOSupervisor", "TestSupport"]),
         .testTarget(
             name: "ESCOSearchTests",
             dependencies: [
-                "ESCOSearch", "ESCOSearchServer", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion",
-                "TestSupport",
+                "ESCOSearch", "ESCOSearchServer", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCORuntime", "ESCOIngestion",
+                "ESCOSystem", "TestSupport",
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

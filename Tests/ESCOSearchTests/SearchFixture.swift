@@ -1,3 +1,4 @@
+import ESCORuntime
 import ESCOClients
 import ESCOConfig
 import ESCOCore
@@ -30,20 +31,20 @@ final class StandInServices: Sendable {
         var config = ESCOConfiguration(profile: "test")
         config.weaviate.url = weaviate.url
         config.weaviate.retries = 0
-        config.weaviate.connectTimeoutSeconds = 2
+        config.weaviate.connectTimeout = .seconds(2)
         config.vectorizer.url = vectorizerURL ?? vectorizer!.url
         if vectorizerURL != nil {
             // A real model on a shared 2-core machine: fewer, patient requests, and a cache so relation steps
             // (which rewrite whole objects) never vectorise a text twice.
             config.vectorizer.maxInFlight = 2
-            config.vectorizer.requestTimeoutSeconds = 600
+            config.vectorizer.requestTimeout = .seconds(600)
             config.vectorizer.cacheDirectory = NSTemporaryDirectory() + "esco-bench-cache-\(UUID().uuidString)"
         }
         config.vectorizer.retries = 0
         config.data.path = DatasetPaths.sample
         config.weaviate.schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("resources/schemas").path
-        config.ingest.settleMilliseconds = 0
+        config.ingest.settle = .zero
         self.config = config
         clients = ServiceClients(config: config, logger: Logger(label: "test"))
     }
@@ -77,8 +78,13 @@ final class StandInServices: Sendable {
     var engine: SearchEngine { SearchEngine(backend: backend) }
 
     func server(cacheSeconds: Double = 0) throws -> SearchServer {
-        let readiness = SearchServer.readiness(
-            clients: clients, expectedFingerprint: try clients.mountedFingerprint(), cacheSeconds: cacheSeconds)
+        // Wired as esco-search's composition root wires it (Sources/esco-search/LiveServer.swift).
+        let store = clients.store
+        let vectorizer = clients.vectorizerClient
+        let readiness = Readiness(
+            expectedFingerprint: try clients.mountedFingerprint(), cacheSeconds: cacheSeconds,
+            liveVectorizer: { try await vectorizer.identity(refresh: true) }
+        ) { try await store.read() }
         return SearchServer(engine: engine, readiness: readiness, logger: Logger(label: "test"))
     }
 }

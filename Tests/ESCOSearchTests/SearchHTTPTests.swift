@@ -1,6 +1,8 @@
+import ESCOSystem
 import ESCOClients
 import ESCOCore
 import ESCOIngestion
+import ESCORuntime
 import ESCOSearch
 import ESCOSearchServer
 import ESCOStandIns
@@ -35,17 +37,17 @@ import TestSupport
             _ = try await empty.clients.gateway.ensureSchema()
             var state = IngestionState(status: .completed, fingerprint: try empty.clients.mountedFingerprint())
             state.vectorizer = try await empty.clients.vectorizerClient.identity()
-            try await empty.clients.store.writeCurrent(state, nowMs: RFC3339.nowMs())
+            try await empty.clients.store.writeCurrent(state, nowMs: WallClock.nowMs())
             #expect(try await RawHTTP.requestOffPool(url, "GET", "/readyz").status == 200)
             state.status = .failed
             state.error = "step skills: boom"
-            try await empty.clients.store.writeCurrent(state, nowMs: RFC3339.nowMs())
+            try await empty.clients.store.writeCurrent(state, nowMs: WallClock.nowMs())
             let failed = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
             #expect(failed.status == 503)
             #expect((try Self.json(failed)["reason"] as? String)?.contains("boom") == true)
             state.status = .completed
             state.fingerprint = "sha256:other"
-            try await empty.clients.store.writeCurrent(state, nowMs: RFC3339.nowMs())
+            try await empty.clients.store.writeCurrent(state, nowMs: WallClock.nowMs())
             let outdated = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
             #expect(outdated.status == 503)
             #expect(try Self.json(outdated)["status"] as? String == "outdated")
@@ -72,7 +74,7 @@ import TestSupport
             stored.dimensions = 768
             let state = IngestionState(
                 status: .completed, fingerprint: try services.clients.mountedFingerprint(), vectorizer: stored)
-            try await services.clients.store.writeCurrent(state, nowMs: RFC3339.nowMs())
+            try await services.clients.store.writeCurrent(state, nowMs: WallClock.nowMs())
             let r = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
             #expect(r.status == 503)
             let body = try Self.json(r)
@@ -86,7 +88,7 @@ import TestSupport
             // Stopping the vectorizer: not ready either, since every query needs it.
             var same = state
             same.vectorizer = live
-            try await services.clients.store.writeCurrent(same, nowMs: RFC3339.nowMs())
+            try await services.clients.store.writeCurrent(same, nowMs: WallClock.nowMs())
             #expect(try await RawHTTP.requestOffPool(url, "GET", "/readyz").status == 200)
             services.vectorizer?.stop()
             let down = try await RawHTTP.requestOffPool(url, "GET", "/readyz")

@@ -1,15 +1,16 @@
 import ESCOClients
-public import ESCOConfig
-public import ESCOIngestion
+import ESCOConfig
+import ESCORuntime
 import ESCOSearch
-public import Logging
+import ESCOSearchServer
+import Logging
 
 extension SearchServer {
-    /// The server over the real Weaviate and vectorizer of `config`. The mounted dataset's fingerprint is
+    /// esco-search's composition root: the server over the real Weaviate and vectorizer of `config`. The mounted dataset's fingerprint is
     /// computed once here (reading every file of `data.path`); when the dataset is not mounted, readiness
     /// checks the ingestion status only, and says so. Readiness also compares the live vectorizer's identity
     /// with the one stored at ingestion.
-    public static func live(config: ESCOConfiguration, logger: Logger) -> SearchServer {
+    static func live(config: ESCOConfiguration, logger: Logger) -> SearchServer {
         let clients = ServiceClients(config: config, logger: logger)
         let store = clients.store
         let backend = WeaviateSearchBackend(
@@ -28,7 +29,7 @@ extension SearchServer {
     }
 
     /// `/readyz` over the stored state and the live vectorizer of `clients`.
-    public static func readiness(
+    static func readiness(
         clients: ServiceClients, expectedFingerprint: String?, fingerprintNote: String? = nil, cacheSeconds: Double = 2
     ) -> Readiness {
         let store = clients.store
