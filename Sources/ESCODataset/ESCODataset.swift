@@ -1,3 +1,4 @@
+import ESCOSystem
 public import ESCOCore
 
 /// A streaming reader over an ESCO CSV export (docs/ARCHITECTURE.md#esco-data).
@@ -26,7 +27,7 @@ public struct ESCODataset: Sendable {
     /// Streams `kind`'s rows; nil when the (optional) file is absent. Returns the finished table for counts.
     @discardableResult
     func scan(
-        _ kind: DatasetFile.Kind, required: [String], ragged: Bool = false, hasher: SHA256Hasher? = nil,
+        _ kind: DatasetFile.Kind, required: [String], ragged: Bool = false, hasher: SHA256? = nil,
         _ body: (CSVTable) throws -> Void
     ) throws -> CSVTable? {
         guard let file = file(kind) else { return nil }
@@ -40,7 +41,7 @@ public struct ESCODataset: Sendable {
     }
 
     @discardableResult
-    func scanISCOGroups(hasher: SHA256Hasher?, _ body: (ISCOGroupRecord) throws -> Void) throws -> CSVTable? {
+    func scanISCOGroups(hasher: SHA256?, _ body: (ISCOGroupRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.iscoGroups, required: ["conceptUri", "code", "preferredLabel"], hasher: hasher) { t in
             if c.isEmpty { c = ["conceptUri", "code", "preferredLabel", "altLabels", "status", "description", "inScheme"].map { t.column($0) } }
@@ -58,7 +59,7 @@ public struct ESCODataset: Sendable {
     }
 
     @discardableResult
-    func scanSkillGroups(hasher: SHA256Hasher?, _ body: (SkillGroupRecord) throws -> Void) throws -> CSVTable? {
+    func scanSkillGroups(hasher: SHA256?, _ body: (SkillGroupRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.skillGroups, required: ["conceptUri", "preferredLabel"], hasher: hasher) { t in
             if c.isEmpty {
@@ -78,7 +79,7 @@ public struct ESCODataset: Sendable {
     public func forEachSkill(_ body: (SkillRecord) throws -> Void) throws { try scanSkills(hasher: nil, body) }
 
     @discardableResult
-    func scanSkills(hasher: SHA256Hasher?, _ body: (SkillRecord) throws -> Void) throws -> CSVTable? {
+    func scanSkills(hasher: SHA256?, _ body: (SkillRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.skills, required: ["conceptUri", "skillType", "reuseLevel", "preferredLabel"], hasher: hasher) { t in
             if c.isEmpty {
@@ -100,7 +101,7 @@ public struct ESCODataset: Sendable {
     }
 
     @discardableResult
-    func scanOccupations(hasher: SHA256Hasher?, _ body: (OccupationRecord) throws -> Void) throws -> CSVTable? {
+    func scanOccupations(hasher: SHA256?, _ body: (OccupationRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.occupations, required: ["conceptUri", "iscoGroup", "preferredLabel"], hasher: hasher) { t in
             if c.isEmpty {
@@ -125,7 +126,7 @@ public struct ESCODataset: Sendable {
     }
 
     @discardableResult
-    func scanConceptSchemes(hasher: SHA256Hasher?, _ body: (ConceptSchemeRecord) throws -> Void) throws -> CSVTable? {
+    func scanConceptSchemes(hasher: SHA256?, _ body: (ConceptSchemeRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.conceptSchemes, required: ["conceptSchemeUri", "preferredLabel"], hasher: hasher) { t in
             if c.isEmpty { c = ["conceptSchemeUri", "preferredLabel", "title", "status", "description", "hasTopConcept"].map { t.column($0) } }
@@ -144,7 +145,7 @@ public struct ESCODataset: Sendable {
 
     @discardableResult
     func scanCollection(
-        _ kind: CollectionKind, hasher: SHA256Hasher?, _ body: (CollectionMemberRecord) throws -> Void
+        _ kind: CollectionKind, hasher: SHA256?, _ body: (CollectionMemberRecord) throws -> Void
     ) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.collection(kind), required: ["conceptType", "conceptUri", "preferredLabel"], hasher: hasher) { t in
@@ -163,7 +164,7 @@ public struct ESCODataset: Sendable {
 
     @discardableResult
     func scanOccupationSkillRelations(
-        hasher: SHA256Hasher?, _ body: (OccupationSkillRelation) throws -> Void, lineOf: (Int) -> Void = { _ in }
+        hasher: SHA256?, _ body: (OccupationSkillRelation) throws -> Void, lineOf: (Int) -> Void = { _ in }
     ) throws -> CSVTable? {
         let names = ["occupationUri", "relationType", "skillType", "skillUri"]
         var c: [Int] = []
@@ -184,7 +185,7 @@ public struct ESCODataset: Sendable {
 
     @discardableResult
     func scanSkillSkillRelations(
-        hasher: SHA256Hasher?, _ body: (SkillSkillRelation) throws -> Void, lineOf: (Int) -> Void = { _ in }
+        hasher: SHA256?, _ body: (SkillSkillRelation) throws -> Void, lineOf: (Int) -> Void = { _ in }
     ) throws -> CSVTable? {
         let names = ["originalSkillUri", "relationType", "relatedSkillUri"]
         var c: [Int] = []
@@ -206,7 +207,7 @@ public struct ESCODataset: Sendable {
 
     @discardableResult
     func scanBroader(
-        _ pillar: BroaderRelation.Pillar, hasher: SHA256Hasher?, _ body: (BroaderRelation) throws -> Void,
+        _ pillar: BroaderRelation.Pillar, hasher: SHA256?, _ body: (BroaderRelation) throws -> Void,
         lineOf: (Int) -> Void = { _ in }
     ) throws -> CSVTable? {
         let names = ["conceptType", "conceptUri", "broaderType", "broaderUri"]
@@ -227,7 +228,7 @@ public struct ESCODataset: Sendable {
         let value = t.record.string(column)
         guard let kind = OccupationSkillRelation.Kind(rawValue: value) else {
             throw DatasetError(
-                file: t.reader.name, line: t.record.line, column: 1,
+                code: .malformed, file: t.reader.name, line: t.record.line, column: 1,
                 message: "relationType is \"\(value)\"; expected essential or optional")
         }
         return kind
