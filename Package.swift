@@ -141,11 +141,34 @@ let package = Package(
         .testTarget(name: "ESCOStandInsTests", dependencies: ["ESCOStandIns", "TestSupport"]),
         .testTarget(name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "ESCORuntime", "ESCOSystem", "TestSupport"]),
         .testTarget(name: "ESCOSupervisorTests", dependencies: ["ESCOSupervisor", "TestSupport"]),
+        // The search tests' shared fixture (stand-ins, clients, one sample ingestion, a server on port 0).
+        .target(
+            name: "SearchTestSupport",
+            dependencies: [
+                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCODataset", "ESCORuntime", "ESCOIngestion", "ESCOSearch",
+                "ESCOSearchServer", "ESCOStandIns", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "ESCOSearchTests",
             dependencies: [
-                "ESCOSearch", "ESCOSearchServer", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCORuntime", "ESCOIngestion",
-                "ESCOSystem", "TestSupport",
+                "ESCOSearch", "ESCOCore", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion", "ESCOStandIns",
+                "SearchTestSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ESCOSearchServerTests",
+            dependencies: [
+                "ESCOSearchServer", "ESCOSearch", "ESCORuntime", "ESCOSystem", "SearchTestSupport", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "ESCORuntimeTests",
+            dependencies: [
+                "ESCORuntime", "ESCOClients", "ESCOConfig", "ESCOStandIns", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

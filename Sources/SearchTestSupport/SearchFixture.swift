@@ -1,31 +1,35 @@
-import ESCORuntime
+// The search tests' shared fixture: stand-ins, clients, one sample ingestion, a server on port 0. A library
+// target of its own, so ESCOSearchTests and ESCOSearchServerTests share it without TestSupport importing every
+// module.
+public import ESCORuntime
 import ESCOClients
-import ESCOConfig
-import ESCOCore
+public import ESCOConfig
+public import ESCOCore
 import ESCODataset
-import ESCOIngestion
-import ESCOSearch
-import ESCOSearchServer
-import ESCOStandIns
+public import ESCOIngestion
+public import ESCOSearch
+public import ESCOSearchServer
+public import ESCOStandIns
 import Foundation
 import Logging
 import TestSupport
 
-struct QuietProgress: IngestionProgress {
-    func stepStarted(index: Int, count: Int, step: IngestionStep, total: Int, skipped: Bool) {}
-    func progress(step: IngestionStep, done: Int, total: Int) {}
-    func stepFinished(index: Int, count: Int, step: IngestionStep, detail: String) {}
+public struct QuietProgress: IngestionProgress {
+    public init() {}
+    public func stepStarted(index: Int, count: Int, step: IngestionStep, total: Int, skipped: Bool) {}
+    public func progress(step: IngestionStep, done: Int, total: Int) {}
+    public func stepFinished(index: Int, count: Int, step: IngestionStep, detail: String) {}
 }
 
 /// In-process Weaviate and vectorizer stand-ins (port 0) with clients configured for them.
-final class StandInServices: Sendable {
-    let weaviate: WeaviateStandIn
-    let vectorizer: VectorizerStandIn?
-    let config: ESCOConfiguration
-    let clients: ServiceClients
+public final class StandInServices: Sendable {
+    public let weaviate: WeaviateStandIn
+    public let vectorizer: VectorizerStandIn?
+    public let config: ESCOConfiguration
+    public let clients: ServiceClients
 
     /// - Parameter vectorizerURL: a real text2vec-transformers server instead of the stand-in (benchmarks).
-    init(vectorizerURL: String? = nil) throws {
+    public init(vectorizerURL: String? = nil) throws {
         weaviate = try WeaviateStandIn(options: .init())
         vectorizer = vectorizerURL == nil ? try VectorizerStandIn(options: .init()) : nil
         var config = ESCOConfiguration(profile: "test")
@@ -55,7 +59,7 @@ final class StandInServices: Sendable {
     }
 
     /// Ingests the sample through the real pipeline (schema, objects, labels, relations, verify).
-    func ingestSample() async throws {
+    public func ingestSample() async throws {
         // The lease writes the Metadata class before the pipeline's schema step runs (a real Weaviate would
         // auto-create the class; the stand-in, like a Weaviate with auto-schema off, does not).
         _ = try await clients.gateway.ensureSchema()
@@ -69,15 +73,15 @@ final class StandInServices: Sendable {
         }
     }
 
-    var backend: WeaviateSearchBackend {
+    public var backend: WeaviateSearchBackend {
         let store = clients.store
         return WeaviateSearchBackend(
             weaviate: clients.weaviate, vectorizer: clients.vectorizerClient, stateReader: { try await store.read() })
     }
 
-    var engine: SearchEngine { SearchEngine(backend: backend) }
+    public var engine: SearchEngine { SearchEngine(backend: backend) }
 
-    func server(cacheSeconds: Double = 0) throws -> SearchServer {
+    public func server(cacheSeconds: Double = 0) throws -> SearchServer {
         // Wired as esco-search's composition root wires it (Sources/esco-search/LiveServer.swift).
         let store = clients.store
         let vectorizer = clients.vectorizerClient
@@ -89,18 +93,18 @@ final class StandInServices: Sendable {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
+public struct TestFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
 }
 
 /// One sample ingestion shared by every test that only reads (ingesting takes a few seconds).
-actor SampleFixture {
-    static let shared = SampleFixture()
+public actor SampleFixture {
+    public static let shared = SampleFixture()
     private var services: StandInServices?
     private var model: DatasetModel?
 
-    func ingested() async throws -> StandInServices {
+    public func ingested() async throws -> StandInServices {
         if let services { return services }
         let s = try StandInServices()
         try await s.ingestSample()
@@ -108,7 +112,7 @@ actor SampleFixture {
         return s
     }
 
-    func datasetModel() throws -> DatasetModel {
+    public func datasetModel() throws -> DatasetModel {
         if let model { return model }
         let dataset = try ESCODataset.open(DatasetPaths.sample)
         let m = try DatasetModel(dataset: dataset, fingerprint: "")
@@ -118,7 +122,7 @@ actor SampleFixture {
 }
 
 /// Runs `body` with the search server of `services` listening on 127.0.0.1, port 0.
-func withSearchServer<T: Sendable>(
+public func withSearchServer<T: Sendable>(
     _ server: SearchServer, _ body: @Sendable (_ baseURL: String) async throws -> T
 ) async throws -> T {
     let (stream, continuation) = AsyncStream<Int>.makeStream()

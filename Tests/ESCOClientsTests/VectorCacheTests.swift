@@ -103,8 +103,4 @@ struct VectorCacheTests {
         try cache.refresh()
         #expect(cache.get("from python", model: "m") == [0.5, 1.5])
     }
-
-    @Test func crcMatchesTheStandardCheckValue() {
-        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
-    }
 }

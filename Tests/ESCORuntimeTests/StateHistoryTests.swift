@@ -2,7 +2,6 @@ import ESCORuntime
 import ESCOClients
 import ESCOConfig
 import ESCOCore
-import ESCOIngestion
 import ESCOStandIns
 import Foundation
 import Logging
