@@ -11,28 +11,44 @@ public enum RFC3339 {
             + "\(pad(seconds / 60 % 60, 2)):\(pad(seconds % 60, 2)).\(pad(msOfDay % 1000, 3))Z"
     }
 
+    /// A moment to the nanosecond, as Go's `time.Time` (and so Weaviate) compares dates.
+    public struct Instant: Comparable, Hashable, Sendable {
+        /// Seconds since the Unix epoch.
+        public var seconds: Int64
+        /// 0 ..< 1_000_000_000.
+        public var nanoseconds: Int64
+
+        public static func < (a: Instant, b: Instant) -> Bool {
+            (a.seconds, a.nanoseconds) < (b.seconds, b.nanoseconds)
+        }
+    }
+
     /// Milliseconds since the epoch of `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (`T` or `t`, `Z` or `z`);
     /// the fraction is rounded to the millisecond. Nil for anything else.
     public static func parse(_ text: String) -> Int64? {
+        parseInstant(text).map { $0.seconds * 1000 + ($0.nanoseconds + 500_000) / 1_000_000 }
+    }
+
+    /// The moment `text` names, to the nanosecond (digits beyond the ninth are ignored). Nil for anything that
+    /// is not an RFC 3339 date-time, including impossible dates (February 30th) and leap seconds (as Go).
+    public static func parseInstant(_ text: String) -> Instant? {
         var scanner = Scanner(Array(text.utf8))
         guard let year = scanner.digits(4), scanner.skip("-"), let month = scanner.digits(2), scanner.skip("-"),
             let day = scanner.digits(2), scanner.skip("T") || scanner.skip("t"), let hour = scanner.digits(2),
             scanner.skip(":"), let minute = scanner.digits(2), scanner.skip(":"), let second = scanner.digits(2),
             (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day), hour < 24, minute < 60,
-            second < 61
+            second < 60
         else { return nil }
-        var fractionMs: Int64 = 0
+        var nanoseconds: Int64 = 0
         if scanner.skip(".") {
-            var scale: Double = 100
-            var value: Double = 0
+            var scale: Int64 = 100_000_000
             var count = 0
             while let digit = scanner.digit() {
-                value += Double(digit) * scale
+                nanoseconds += digit * scale
                 scale /= 10
                 count += 1
             }
             guard count > 0 else { return nil }
-            fractionMs = Int64(value.rounded())
         }
         var offsetMinutes: Int64 = 0
         if !(scanner.skip("Z") || scanner.skip("z")) {
@@ -45,7 +61,7 @@ public enum RFC3339 {
         guard scanner.atEnd else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetMinutes * 60
-        return seconds * 1000 + fractionMs
+        return Instant(seconds: seconds, nanoseconds: nanoseconds)
     }
 
     // MARK: Calendar

@@ -171,13 +171,8 @@ enum GoTime {
     }
 }
 
-func parseDate(_ s: String) -> Date? {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    if let d = f.date(from: s) { return d }
-    f.formatOptions = [.withInternetDateTime]
-    return f.date(from: s)
-}
+/// An RFC 3339 date as Weaviate's Go code holds it (to the nanosecond), nil when Go's parser would refuse it.
+func parseDate(_ s: String) -> RFC3339.Instant? { RFC3339.parseInstant(s) }
 
 extension WeaviateStandIn {
     func createObject(_ req: HTTPRequest) -> HTTPResponse {

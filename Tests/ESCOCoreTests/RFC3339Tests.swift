@@ -38,10 +38,19 @@ import Testing
         #expect(RFC3339.parse("2026-12-02T01:05:22-01:00") == 1_796_177_122_000)
     }
 
+    @Test func instantsKeepNanosecondsAndOrderAsGoDoes() throws {
+        let a = try #require(RFC3339.parseInstant("2026-12-02T02:05:22.123456789Z"))
+        let b = try #require(RFC3339.parseInstant("2026-12-02T03:05:22.12345679+01:00"))
+        #expect(a.seconds == 1_796_177_122 && a.nanoseconds == 123_456_789)
+        #expect(a < b && b.nanoseconds == 123_456_790)
+        #expect(RFC3339.parseInstant("2026-12-02T23:59:60Z") == nil, "Go refuses leap seconds")
+    }
+
     @Test func rejectsWhatIsNotATimestamp() {
-        for text in ["", "2026-12-02", "2026-13-02T00:00:00Z", "2026-02-30T00:00:00Z", "2026-12-02T00:00:00",
-            "2026-12-02T00:00:00.Z", "2026-12-02T24:00:00Z", "2026-12-02T00:00:00Zjunk"]
-        {
+        for text in [
+            "", "2026-12-02", "2026-13-02T00:00:00Z", "2026-02-30T00:00:00Z", "2026-12-02T00:00:00",
+            "2026-12-02T00:00:00.Z", "2026-12-02T24:00:00Z", "2026-12-02T00:00:00Zjunk",
+        ] {
             #expect(RFC3339.parse(text) == nil, "\(text)")
         }
     }
