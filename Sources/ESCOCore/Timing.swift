@@ -22,6 +22,10 @@ public enum Timing {
     public static let waitDeadline: Duration = .seconds(3_600)
     /// `supervisor.graceSeconds`: SIGTERM-to-SIGKILL grace for the ingestion child; below compose's 10 s.
     public static let terminationGrace: Duration = .seconds(8)
+    /// The first pause between the supervisor's readiness probes of Weaviate and the vectorizer (then doubling,
+    /// with jitter, up to `probeBackoffMax`). Not configurable.
+    public static let probeBackoffInitial: Duration = .milliseconds(250)
+    public static let probeBackoffMax: Duration = .seconds(5)
     /// The longest interval between the supervisor's heartbeat log lines (shorter when the lease heartbeat is).
     public static let supervisorHeartbeat: Duration = .seconds(10)
 
