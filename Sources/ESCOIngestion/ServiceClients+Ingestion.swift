@@ -1,7 +1,7 @@
 import ESCOClients
-public import ESCORuntime
 import ESCOConfig
 import ESCOCore
+public import ESCORuntime
 
 extension ServiceClients {
     /// The runner's settings from the profile's `ingest`, `weaviate` and `lock` sections.

@@ -18,7 +18,9 @@ public enum CRC32 {
 
     /// The checksum of `bytes`, continuing from `previous` (0 starts a new checksum).
     public static func checksum(_ bytes: some Sequence<UInt8>, continuing previous: UInt32 = 0) -> UInt32 {
-        if let crc = bytes.withContiguousStorageIfAvailable({ checksum(UnsafeRawBufferPointer($0), continuing: previous) }) {
+        if let crc = bytes.withContiguousStorageIfAvailable({
+            checksum(UnsafeRawBufferPointer($0), continuing: previous)
+        }) {
             return crc
         }
         return Array(bytes).withUnsafeBytes { checksum($0, continuing: previous) }
