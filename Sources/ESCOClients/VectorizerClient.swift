@@ -76,11 +76,11 @@ public final class VectorizerClient: TextVectorizing {
             baseURL: configuration.url,
             transport: transport ?? CurlTransport(maxConcurrentRequests: configuration.maxInFlight),
             retry: retryPolicy ?? RetryPolicy(retries: configuration.retries),
-            connectTimeout: configuration.connectTimeout.secondsValue, requestTimeout: configuration.requestTimeout.secondsValue,
+            connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
             defaultHeaders: [], logger: logger)
         probeCaller = ServiceCaller(
             baseURL: configuration.url, transport: caller.transport, retry: RetryPolicy(retries: 0),
-            connectTimeout: min(configuration.connectTimeout.secondsValue, 5), requestTimeout: 10, defaultHeaders: [],
+            connectTimeout: min(configuration.connectTimeout, .seconds(5)), requestTimeout: .seconds(10), defaultHeaders: [],
             logger: logger)
         switch configuration.batchTexts {
         case .always: state.withLock { $0.batchSupported = true }
@@ -94,7 +94,7 @@ public final class VectorizerClient: TextVectorizing {
     /// `GET /.well-known/ready` answered 204 or 200 (one attempt).
     public func isReady() async -> Bool {
         let request = HTTPRequest(method: "GET", url: url + "/.well-known/ready",
-                                  connectTimeoutSeconds: configuration.connectTimeout.secondsValue, timeoutSeconds: 10)
+                                  connectTimeout: configuration.connectTimeout, timeout: .seconds(10))
         let status = try? await caller.transport.send(request).status
         return status == 204 || status == 200
     }

@@ -26,7 +26,7 @@ public final class WeaviateClient: Sendable {
         caller = ServiceCaller(
             baseURL: configuration.url, transport: transport ?? CurlTransport(maxConcurrentRequests: 16),
             retry: retryPolicy ?? RetryPolicy(retries: configuration.retries),
-            connectTimeout: configuration.connectTimeout.secondsValue, requestTimeout: configuration.requestTimeout.secondsValue,
+            connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
             defaultHeaders: headers, logger: logger)
     }
 
@@ -43,8 +43,8 @@ public final class WeaviateClient: Sendable {
 
     private func probe(_ path: String) async -> Bool {
         let request = HTTPRequest(method: "GET", url: url + path, headers: caller.defaultHeaders,
-                                  connectTimeoutSeconds: configuration.connectTimeout.secondsValue,
-                                  timeoutSeconds: min(configuration.requestTimeout.secondsValue, 10))
+                                  connectTimeout: configuration.connectTimeout,
+                                  timeout: min(configuration.requestTimeout, .seconds(10)))
         return (try? await caller.transport.send(request).status) == 200
     }
 
