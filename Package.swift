@@ -34,53 +34,59 @@ let package = Package(
         // The wait-status macros (WIFEXITED, WEXITSTATUS, WIFSIGNALED, WTERMSIG) as functions Swift can call.
         .target(name: "CProcess"),
 
+        // The operating system and native libraries, typed: wall clock, host name, SHA-256, CRC-32.
+        .target(name: "ESCOSystem", dependencies: ["CCrypto", "CZlib"]),
+
         // all-MiniLM-L6-v2 computed natively (WordPiece, BERT encoder on BLAS, mean pooling); no other deps.
         .target(name: "ESCOModel", dependencies: ["CBLAS"]),
 
         // Adapters.
-        .target(name: "ESCODataset", dependencies: ["ESCOCore", "CZlib", "CCrypto"]),
-        .target(
-            name: "ESCOConfig",
-            dependencies: ["ESCOCore", .product(name: "Yams", package: "Yams")]
-        ),
+        .target(name: "ESCODataset", dependencies: ["ESCOCore", "ESCOSystem", "CZlib"]),
         .target(
             name: "ESCOClients",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "CCurl", "CCrypto",
+                "ESCOCore", "ESCOSystem", "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // The YAML profile, mapped onto the clients' own configuration types.
+        .target(
+            name: "ESCOConfig",
+            dependencies: ["ESCOCore", "ESCOClients", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "ESCOStandIns",
             dependencies: [
-                "ESCOCore",
+                "ESCOCore", "ESCOSystem",
                 .product(name: "GraphQL", package: "GraphQL"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // What every executable shares: the state store, the service clients, the verifier of stored data.
         .target(
-            name: "ESCOIngestion",
+            name: "ESCORuntime",
             dependencies: [
                 "ESCOCore", "ESCODataset", "ESCOConfig", "ESCOClients",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
+            name: "ESCOIngestion",
+            dependencies: [
+                "ESCOCore", "ESCOSystem", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCORuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "ESCOSupervisor",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCODataset", "CSystemd", "CProcess",
+                "ESCOCore", "ESCOSystem", "CSystemd", "CProcess",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(
-            name: "ESCOSearch",
-            dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOClients",
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
+        .target(name: "ESCOSearch", dependencies: ["ESCOCore", "ESCOClients"]),
         // Prometheus metrics: swift-metrics handlers on a swift-prometheus registry, and the ingestion gauges
         // that esco-search's /metrics and `esco status --format prometheus` both render.
         .target(
@@ -95,18 +101,18 @@ let package = Package(
         .target(
             name: "ESCOSearchServer",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCODataset", "ESCOIngestion", "ESCOSearch", "CSystemd",
-                "ESCOMetrics",
+                "ESCOCore", "ESCOSystem", "ESCOSearch", "ESCOMetrics", "CSystemd",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
-        // Thin executables.
+        // Thin executables, each its own composition root (the wiring of its real dependencies).
         .executableTarget(
             name: "esco",
             dependencies: [
-                "ESCOCore", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCOIngestion", "ESCOSearch", "ESCOMetrics",
+                "ESCOCore", "ESCOSystem", "ESCODataset", "ESCOConfig", "ESCOClients", "ESCORuntime", "ESCOIngestion",
+                "ESCOSearch", "ESCOMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -115,7 +121,7 @@ let package = Package(
         .executableTarget(
             name: "esco-supervise",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOSupervisor",
+                "ESCOCore", "ESCOConfig", "ESCODataset", "ESCORuntime", "ESCOSupervisor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -124,8 +130,9 @@ let package = Package(
         .executableTarget(
             name: "esco-search",
             dependencies: [
-                "ESCOCore", "ESCOConfig", "ESCOSearch", "ESCOSearchServer",
+                "ESCOCore", "ESCOSystem", "ESCOConfig", "ESCORuntime", "ESCOSearch", "ESCOSearchServer", "ESCOMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
@@ -135,35 +142,63 @@ let package = Package(
             dependencies: [
                 "ESCOCore", "ESCOStandIns", "ESCOModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
 
         // Shared test helpers: locating data and binaries, starting stand-ins, running processes.
-        .target(name: "TestSupport", dependencies: ["ESCOCore", "ESCOStandIns"]),
+        .target(name: "TestSupport", dependencies: ["ESCOCore", "ESCOSystem", "ESCOStandIns"]),
 
         .testTarget(
             name: "ESCOCoreTests", dependencies: ["ESCOCore", .product(name: "Yams", package: "Yams")]
         ),
+        .testTarget(name: "ESCOSystemTests", dependencies: ["ESCOSystem"]),
+        .testTarget(name: "ESCOConfigTests", dependencies: ["ESCOConfig", "ESCOClients", "ESCOCore"]),
         .testTarget(name: "ESCODatasetTests", dependencies: ["ESCODataset", "TestSupport"]),
         .testTarget(
             name: "ESCOClientsTests",
-            dependencies: ["ESCOClients", "ESCOConfig", "TestSupport", .product(name: "GraphQL", package: "GraphQL")]
+            dependencies: [
+                "ESCOClients", "ESCOConfig", "ESCOSystem", "TestSupport", .product(name: "GraphQL", package: "GraphQL"),
+            ]
         ),
         .testTarget(name: "ESCOStandInsTests", dependencies: ["ESCOStandIns", "TestSupport"]),
-        .testTarget(name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "TestSupport"]),
+        .testTarget(name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "ESCORuntime", "ESCOSystem", "TestSupport"]),
         .testTarget(
             name: "ESCOSupervisorTests",
             dependencies: [
                 "ESCOSupervisor", "TestSupport", .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // The search tests' shared fixture (stand-ins, clients, one sample ingestion, a server on port 0).
+        .target(
+            name: "SearchTestSupport",
+            dependencies: [
+                "ESCOCore", "ESCOConfig", "ESCOClients", "ESCODataset", "ESCORuntime", "ESCOIngestion", "ESCOSearch",
+                "ESCOSearchServer", "ESCOStandIns", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "ESCOSearchTests",
             dependencies: [
-                "ESCOSearch", "ESCOSearchServer", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion",
-                "ESCOMetrics", "TestSupport",
+                "ESCOSearch", "ESCOCore", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion", "ESCOStandIns",
+                "SearchTestSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ESCOSearchServerTests",
+            dependencies: [
+                "ESCOSearchServer", "ESCOSearch", "ESCORuntime", "ESCOSystem", "ESCOCore", "ESCOClients", "ESCOMetrics",
+                "ESCOStandIns", "SearchTestSupport", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "ESCORuntimeTests",
+            dependencies: [
+                "ESCORuntime", "ESCOClients", "ESCOConfig", "ESCOStandIns", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport"]),

@@ -1,4 +1,5 @@
 import CCurl
+import ESCOCore
 import Foundation
 
 /// One reusable easy handle; used by one thread at a time.
@@ -33,8 +34,8 @@ final class CurlEasy {
             errBuf[0] = 0
             _ = esco_curl_setopt_string(h, CURLOPT_URL, request.url)
             _ = esco_curl_setopt_long(h, CURLOPT_NOSIGNAL, 1)
-            _ = esco_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeoutSeconds * 1000))
-            _ = esco_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, Int(request.timeoutSeconds * 1000))
+            _ = esco_curl_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout.wholeMilliseconds))
+            _ = esco_curl_setopt_long(h, CURLOPT_TIMEOUT_MS, Int(request.timeout.wholeMilliseconds))
             _ = esco_curl_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 1)
             _ = esco_curl_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 2)
             _ = esco_curl_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)

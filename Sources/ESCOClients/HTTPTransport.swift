@@ -1,3 +1,5 @@
+public import ESCOCore
+
 /// One HTTP request as the clients build it; `url` is absolute.
 public struct HTTPRequest: Sendable {
     public var method: String
@@ -5,19 +7,20 @@ public struct HTTPRequest: Sendable {
     /// Header lines sent as given (name, value); `Expect:` is always suppressed by the transport.
     public var headers: [(String, String)]
     public var body: [UInt8]?
-    public var connectTimeoutSeconds: Double
-    public var timeoutSeconds: Double
+    public var connectTimeout: Duration
+    /// The whole exchange, connection included.
+    public var timeout: Duration
 
     public init(
         method: String, url: String, headers: [(String, String)] = [], body: [UInt8]? = nil,
-        connectTimeoutSeconds: Double = 5, timeoutSeconds: Double = 60
+        connectTimeout: Duration = Timing.connectTimeout, timeout: Duration = Timing.requestTimeout
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
-        self.connectTimeoutSeconds = connectTimeoutSeconds
-        self.timeoutSeconds = timeoutSeconds
+        self.connectTimeout = connectTimeout
+        self.timeout = timeout
     }
 }
 

@@ -1,4 +1,7 @@
-/// Exponential backoff with full jitter, for connection errors, timeouts, 429 and 5xx; never for other 4xx.
+import ESCOCore
+
+/// Exponential backoff with full jitter (`Backoff`, shared with the supervisor), for connection errors,
+/// timeouts, 429 and 5xx; never for other 4xx.
 ///
 /// Sleep and randomness are injectable so tests run instantly and deterministically.
 public struct RetryPolicy: Sendable {
@@ -24,9 +27,10 @@ public struct RetryPolicy: Sendable {
 
     /// The pause before retry number `retry` (0 for the first retry).
     public func delay(beforeRetry retry: Int, retryAfter: Duration? = nil) -> Duration {
-        let cap = baseDelay * (1 << min(retry, 30))
-        let ceiling = min(maxDelay, cap)
-        var d = ceiling * min(1, max(0, random()))
+        var d = Duration.milliseconds(
+            Backoff.delayMs(
+                attempt: retry, initialMs: baseDelay.wholeMilliseconds, maxMs: maxDelay.wholeMilliseconds,
+                unit: random()))
         // A server's Retry-After (429/503) is a floor, still bounded by maxDelay.
         if let retryAfter { d = max(d, min(retryAfter, maxDelay)) }
         return d

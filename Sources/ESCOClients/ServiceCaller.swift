@@ -8,8 +8,8 @@ struct ServiceCaller: Sendable {
     let baseURL: String
     let transport: any HTTPTransport
     let retry: RetryPolicy
-    let connectTimeout: Double
-    let requestTimeout: Double
+    let connectTimeout: Duration
+    let requestTimeout: Duration
     let defaultHeaders: [(String, String)]
     let logger: Logger
 
@@ -26,13 +26,13 @@ struct ServiceCaller: Sendable {
     /// - Parameter pathAndQuery: starts with "/", already percent-encoded.
     func call(
         _ method: String, _ pathAndQuery: String, body: [UInt8]? = nil, idempotent: Bool = true,
-        timeout: Double? = nil
+        timeout: Duration? = nil
     ) async throws -> Outcome {
         var headers = defaultHeaders
         if body != nil { headers.append(("Content-Type", "application/json")) }
         headers.append(("Accept", "application/json"))
         let request = HTTPRequest(method: method, url: baseURL + pathAndQuery, headers: headers, body: body,
-                                  connectTimeoutSeconds: connectTimeout, timeoutSeconds: timeout ?? requestTimeout)
+                                  connectTimeout: connectTimeout, timeout: timeout ?? requestTimeout)
         var attempt = 0
         while true {
             attempt += 1

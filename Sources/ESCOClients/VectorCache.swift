@@ -1,3 +1,4 @@
+import ESCOSystem
 import Foundation
 import Synchronization
 
@@ -150,7 +151,7 @@ public final class VectorCache: Sendable {
     }
 
     private func cacheError(_ what: String) -> VectorCacheError {
-        VectorCacheError(message: "vector cache \(directory): \(what); check vectorizer.cacheDirectory")
+        VectorCacheError(code: .io, message: "vector cache \(directory): \(what); check vectorizer.cacheDirectory")
     }
 
     /// Indexes the complete, valid records past `scanned`. An incomplete tail is left for the next scan
@@ -235,23 +236,16 @@ public final class VectorCache: Sendable {
 
 /// The cache directory could not be read or written.
 public struct VectorCacheError: Error, CustomStringConvertible, Sendable {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: String { case io }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+        /// The directory or a segment could not be created, read or written.
+        public static let io = Code(.io)
+        public var description: String { kind.rawValue }
+    }
+
+    public var code: Code
     public var message: String
     public var description: String { message }
-}
-
-/// CRC-32 (IEEE 802.3), table-driven.
-enum CRC32 {
-    static let table: [UInt32] = (0..<256).map { i in
-        var c = UInt32(i)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
-
-    static func checksum(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var c: UInt32 = 0xFFFF_FFFF
-        table.withUnsafeBufferPointer { t in
-            for b in bytes { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
-        }
-        return c ^ 0xFFFF_FFFF
-    }
 }

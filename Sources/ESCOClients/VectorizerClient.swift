@@ -1,5 +1,4 @@
-import CCrypto
-public import ESCOConfig
+import ESCOSystem
 public import ESCOCore
 import Foundation
 public import Logging
@@ -15,6 +14,20 @@ public protocol TextVectorizing: Sendable {
 
 /// A failed vectorizer call, naming the URL and what to check.
 public struct VectorizerError: Error, CustomStringConvertible, Sendable {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: String { case connection, http, decoding }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+        /// The vectorizer could not be reached, or the connection broke or timed out (after retries).
+        public static let connection = Code(.connection)
+        /// An unexpected HTTP status; see `status`.
+        public static let http = Code(.http)
+        /// HTTP 200 with a body that is not the expected JSON.
+        public static let decoding = Code(.decoding)
+        public var description: String { kind.rawValue }
+    }
+
+    public var code: Code
     public var baseURL: String
     public var method: String
     public var path: String
@@ -34,7 +47,7 @@ public struct VectorizerError: Error, CustomStringConvertible, Sendable {
 /// up to `maxInFlight` requests in flight. `{"texts": [...]}` → `{"vectors": [...]}` only when
 /// `vectorizer.batchTexts` asks for it (no release accepts it).
 public final class VectorizerClient: TextVectorizing {
-    public let configuration: ESCOConfiguration.Vectorizer
+    public let configuration: Configuration
     let caller: ServiceCaller
     /// One attempt, short timeouts: for readiness and status probes, which must answer quickly.
     let probeCaller: ServiceCaller
@@ -53,7 +66,7 @@ public final class VectorizerClient: TextVectorizing {
     static let probeText = "esco-stack vectorizer identity probe"
 
     public init(
-        configuration: ESCOConfiguration.Vectorizer, logger: Logger, transport: (any HTTPTransport)? = nil,
+        configuration: Configuration, logger: Logger, transport: (any HTTPTransport)? = nil,
         retryPolicy: RetryPolicy? = nil, textsPerRequest: Int = 32
     ) {
         self.configuration = configuration
@@ -63,11 +76,11 @@ public final class VectorizerClient: TextVectorizing {
             baseURL: configuration.url,
             transport: transport ?? CurlTransport(maxConcurrentRequests: configuration.maxInFlight),
             retry: retryPolicy ?? RetryPolicy(retries: configuration.retries),
-            connectTimeout: configuration.connectTimeoutSeconds, requestTimeout: configuration.requestTimeoutSeconds,
+            connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
             defaultHeaders: [], logger: logger)
         probeCaller = ServiceCaller(
             baseURL: configuration.url, transport: caller.transport, retry: RetryPolicy(retries: 0),
-            connectTimeout: min(configuration.connectTimeoutSeconds, 5), requestTimeout: 10, defaultHeaders: [],
+            connectTimeout: min(configuration.connectTimeout, .seconds(5)), requestTimeout: .seconds(10), defaultHeaders: [],
             logger: logger)
         switch configuration.batchTexts {
         case .always: state.withLock { $0.batchSupported = true }
@@ -81,7 +94,7 @@ public final class VectorizerClient: TextVectorizing {
     /// `GET /.well-known/ready` answered 204 or 200 (one attempt).
     public func isReady() async -> Bool {
         let request = HTTPRequest(method: "GET", url: url + "/.well-known/ready",
-                                  connectTimeoutSeconds: configuration.connectTimeoutSeconds, timeoutSeconds: 10)
+                                  connectTimeout: configuration.connectTimeout, timeout: .seconds(10))
         let status = try? await caller.transport.send(request).status
         return status == 204 || status == 200
     }
@@ -205,13 +218,13 @@ public final class VectorizerClient: TextVectorizing {
     }
 
     private func malformed(_ what: String) -> VectorizerError {
-        VectorizerError(baseURL: url, method: "POST", path: "/vectors", status: 200,
+        VectorizerError(code: .decoding, baseURL: url, method: "POST", path: "/vectors", status: 200,
                         message: "unexpected response: \(what)", attempts: 1)
     }
 
     private func decode(_ body: [UInt8], _ method: String, _ path: String) throws -> JSONValue {
         do { return try JSONCoding.decode(body) } catch {
-            throw VectorizerError(baseURL: url, method: method, path: path, status: 200,
+            throw VectorizerError(code: .decoding, baseURL: url, method: method, path: path, status: 200,
                                   message: "the response is not JSON", attempts: 1)
         }
     }
@@ -224,14 +237,14 @@ public final class VectorizerClient: TextVectorizing {
         do {
             outcome = try await (using ?? caller).call(method, path, body: bytes)
         } catch let failure as ServiceCaller.Failure {
-            throw VectorizerError(baseURL: url, method: method, path: path, status: nil,
+            throw VectorizerError(code: .connection, baseURL: url, method: method, path: path, status: nil,
                                   message: failure.transport.message
                                       + "; check vectorizer.url (or T2V_URL) and that the vectorizer is running",
                                   attempts: failure.attempts)
         }
         guard outcome.response.status == 200 else {
             let detail = Self.errorDetail(outcome.response.body)
-            throw VectorizerError(baseURL: url, method: method, path: path, status: outcome.response.status,
+            throw VectorizerError(code: .http, baseURL: url, method: method, path: path, status: outcome.response.status,
                                   message: detail.isEmpty ? "unexpected status (empty body)" : detail,
                                   attempts: outcome.attempts)
         }
@@ -269,20 +282,5 @@ extension VectorizerClient {
         }
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         return trimmed.count > maxDetail ? String(trimmed.prefix(maxDetail)) + "…" : trimmed
-    }
-}
-
-/// SHA-256 over OpenSSL (CCrypto).
-enum SHA256 {
-    static func digest(_ bytes: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        guard let ctx = esco_sha256_new() else { return out }
-        bytes.withUnsafeBytes { _ = esco_sha256_update(ctx, $0.baseAddress, $0.count) }
-        _ = out.withUnsafeMutableBufferPointer { esco_sha256_final(ctx, $0.baseAddress) }
-        return out
-    }
-
-    static func hex(_ bytes: [UInt8]) -> String {
-        digest(bytes).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }

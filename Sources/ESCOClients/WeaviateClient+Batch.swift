@@ -1,9 +1,18 @@
-import ESCOConfig
 import ESCOCore
 import Logging
 
 /// Batch items that still failed after retries. An ingestion that sees this must not report "completed".
 public struct BatchError: Error, CustomStringConvertible, Sendable {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: String { case itemsFailed }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+        /// Some items of a batch still failed after retries (Weaviate answered 200 with per-item errors).
+        public static let itemsFailed = Code(.itemsFailed)
+        public var description: String { kind.rawValue }
+    }
+
+    public let code: Code = .itemsFailed
     public var baseURL: String
     /// `/v1/batch/objects` or `/v1/batch/references`.
     public var path: String

@@ -1,5 +1,4 @@
 public import ESCOCore
-import ESCOConfig
 import Logging
 
 extension WeaviateClient {

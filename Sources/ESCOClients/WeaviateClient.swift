@@ -1,4 +1,3 @@
-public import ESCOConfig
 public import ESCOCore
 import Foundation
 public import Logging
@@ -6,7 +5,7 @@ public import Logging
 /// Weaviate over REST and GraphQL (docs/ARCHITECTURE.md#weaviate-model, docs/weaviate-compat.md). Stateless apart
 /// from its configuration, so one instance is shared by every task.
 public final class WeaviateClient: Sendable {
-    public let configuration: ESCOConfiguration.Weaviate
+    public let configuration: Configuration
     let caller: ServiceCaller
     let logger: Logger
 
@@ -14,7 +13,7 @@ public final class WeaviateClient: Sendable {
     ///   - transport: defaults to a `CurlTransport`; tests may pass another.
     ///   - retryPolicy: defaults to `configuration.retries` with real sleeps.
     public init(
-        configuration: ESCOConfiguration.Weaviate, logger: Logger, transport: (any HTTPTransport)? = nil,
+        configuration: Configuration, logger: Logger, transport: (any HTTPTransport)? = nil,
         retryPolicy: RetryPolicy? = nil
     ) {
         self.configuration = configuration
@@ -27,7 +26,7 @@ public final class WeaviateClient: Sendable {
         caller = ServiceCaller(
             baseURL: configuration.url, transport: transport ?? CurlTransport(maxConcurrentRequests: 16),
             retry: retryPolicy ?? RetryPolicy(retries: configuration.retries),
-            connectTimeout: configuration.connectTimeoutSeconds, requestTimeout: configuration.requestTimeoutSeconds,
+            connectTimeout: configuration.connectTimeout, requestTimeout: configuration.requestTimeout,
             defaultHeaders: headers, logger: logger)
     }
 
@@ -44,8 +43,8 @@ public final class WeaviateClient: Sendable {
 
     private func probe(_ path: String) async -> Bool {
         let request = HTTPRequest(method: "GET", url: url + path, headers: caller.defaultHeaders,
-                                  connectTimeoutSeconds: configuration.connectTimeoutSeconds,
-                                  timeoutSeconds: min(configuration.requestTimeoutSeconds, 10))
+                                  connectTimeout: configuration.connectTimeout,
+                                  timeout: min(configuration.requestTimeout, .seconds(10)))
         return (try? await caller.transport.send(request).status) == 200
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ESCOClients
 import Yams
 
 extension ESCOConfiguration {

@@ -1,3 +1,5 @@
+import ESCOCore
+import ESCOClients
 import Foundation
 import Yams
 
@@ -56,8 +58,8 @@ extension NodeReader {
                     throw error(.badValue, v, p, "expected the name of an environment variable, such as WEAVIATE_API_KEY")
                 }
                 w.apiKeyEnv = name
-            case "connectTimeoutSeconds": w.connectTimeoutSeconds = try double(v, p, 0.1...600)
-            case "requestTimeoutSeconds": w.requestTimeoutSeconds = try double(v, p, 0.1...3600)
+            case "connectTimeoutSeconds": w.connectTimeout = try seconds(v, p, 0.1...600)
+            case "requestTimeoutSeconds": w.requestTimeout = try seconds(v, p, 0.1...3600)
             case "retries": w.retries = try int(v, p, 0...100)
             case "batchSize": w.batchSize = try int(v, p, 1...10_000)
             case "consistencyLevel":
@@ -82,8 +84,8 @@ extension NodeReader {
             switch e.key {
             case "url": t.url = try url(v, p)
             case "maxInFlight": t.maxInFlight = try int(v, p, 1...256)
-            case "connectTimeoutSeconds": t.connectTimeoutSeconds = try double(v, p, 0.1...600)
-            case "requestTimeoutSeconds": t.requestTimeoutSeconds = try double(v, p, 0.1...3600)
+            case "connectTimeoutSeconds": t.connectTimeout = try seconds(v, p, 0.1...600)
+            case "requestTimeoutSeconds": t.requestTimeout = try seconds(v, p, 0.1...3600)
             case "retries": t.retries = try int(v, p, 0...100)
             case "batchTexts":
                 if case .scalar(let s) = v, s.string == "auto" {
@@ -112,18 +114,18 @@ extension NodeReader {
         for e in entries where !isNull(e.value) {
             let p = join(path, e.key), v = e.value
             switch e.key {
-            case "leaseTTLSeconds": i.leaseTTLSeconds = try double(v, p, 1...86_400)
-            case "heartbeatSeconds": i.heartbeatSeconds = try double(v, p, 0.1...3600)
+            case "leaseTTLSeconds": i.leaseTTL = try seconds(v, p, 1...86_400)
+            case "heartbeatSeconds": i.heartbeat = try seconds(v, p, 0.1...3600)
             case "labelVectors": i.labelVectors = try bool(v, p)
-            default: i.settleMilliseconds = try int(v, p, 0...600_000)
+            default: i.settle = .milliseconds(try int(v, p, 0...600_000))
             }
         }
         // A heartbeat slower than a third of the lease lets a live holder's lease expire under load.
-        if i.heartbeatSeconds * 3 > i.leaseTTLSeconds, let e = entries.first(where: { $0.key == "heartbeatSeconds" })
+        if i.heartbeat * 3 > i.leaseTTL, let e = entries.first(where: { $0.key == "heartbeatSeconds" })
             ?? entries.first(where: { $0.key == "leaseTTLSeconds" })
         {
             throw error(.outOfRange, e.value, join(path, e.key),
-                        "heartbeatSeconds must be at most a third of leaseTTLSeconds (\(i.heartbeatSeconds) vs \(i.leaseTTLSeconds))")
+                        "heartbeatSeconds must be at most a third of leaseTTLSeconds (\(i.heartbeat.secondsValue) vs \(i.leaseTTL.secondsValue))")
         }
     }
 
@@ -134,10 +136,10 @@ extension NodeReader {
         for e in entries where !isNull(e.value) {
             let p = join(path, e.key), v = e.value
             switch e.key {
-            case "dependencyDeadlineSeconds": s.dependencyDeadlineSeconds = try double(v, p, 0...86_400)
-            case "pollIntervalSeconds": s.pollIntervalSeconds = try double(v, p, 0.05...3600)
-            case "waitDeadlineSeconds": s.waitDeadlineSeconds = try double(v, p, 0...604_800)
-            default: s.graceSeconds = try double(v, p, 0...9.5)
+            case "dependencyDeadlineSeconds": s.dependencyDeadline = try seconds(v, p, 0...86_400)
+            case "pollIntervalSeconds": s.pollInterval = try seconds(v, p, 0.05...3600)
+            case "waitDeadlineSeconds": s.waitDeadline = try seconds(v, p, 0...604_800)
+            default: s.grace = try seconds(v, p, 0...9.5)
             }
         }
     }

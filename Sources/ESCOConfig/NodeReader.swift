@@ -1,4 +1,5 @@
 import Foundation
+import ESCOCore
 import Yams
 
 /// Walks a composed YAML tree and turns every problem into a `ConfigError` at the node's mark.
@@ -93,6 +94,11 @@ struct NodeReader {
                         "expected a number from \(format(range.lowerBound)) to \(format(range.upperBound)), got \(format(v))")
         }
         return v
+    }
+
+    /// A timing setting written in seconds (fractions allowed), as a `Duration` to the millisecond.
+    func seconds(_ node: Node, _ path: String, _ range: ClosedRange<Double>) throws -> Duration {
+        .seconds(fractional: try double(node, path, range))
     }
 
     func url(_ node: Node, _ path: String) throws -> String {

@@ -5,6 +5,16 @@
 public enum JSONCodec {
     /// Error with the byte offset where parsing failed.
     public struct ParseError: Error, CustomStringConvertible, Equatable {
+        public struct Code: Hashable, Sendable, CustomStringConvertible {
+            private enum Kind: String { case invalidJSON }
+            private let kind: Kind
+            private init(_ kind: Kind) { self.kind = kind }
+            /// The bytes are not one RFC 8259 JSON text (within this parser's documented limits).
+            public static let invalidJSON = Code(.invalidJSON)
+            public var description: String { kind.rawValue }
+        }
+
+        public let code: Code = .invalidJSON
         public let offset: Int
         public let reason: String
         public var description: String { "invalid JSON at byte \(offset): \(reason)" }

@@ -1,3 +1,4 @@
+import ESCOSystem
 import CZlib
 
 #if canImport(Glibc)
@@ -93,7 +94,7 @@ final class Inflater: ByteSource {
     private var inputEnded = false
     private var finished = false
     private(set) var produced = 0
-    private(set) var crc: UInt = crc32(0, nil, 0)
+    private(set) var crc: UInt32 = 0
 
     /// windowBits: 15+32 for gzip/zlib auto-detect, -15 for raw deflate (zip members).
     /// computeCRC: keep `crc` for a caller that checks it (zip members); gzip's own trailer is checked by zlib.
@@ -160,7 +161,7 @@ final class Inflater: ByteSource {
             }
             if count > 0 || finished {
                 produced += count
-                if computeCRC { crc = crc32(crc, out, uInt(count)) }
+                if computeCRC { crc = CRC32.checksum(UnsafeRawBufferPointer(start: out, count: count), continuing: crc) }
                 return count
             }
         }

@@ -1,3 +1,5 @@
+import ESCOSystem
+
 /// A streaming RFC 4180 CSV parser over bytes.
 ///
 /// Handles quoted fields with `""` escapes and line breaks, CRLF or LF record ends, a leading UTF-8 BOM,
@@ -10,7 +12,7 @@ final class CSVReader {
 
     private let source: any ByteSource
     let name: String
-    private let hasher: SHA256Hasher?
+    private let hasher: SHA256?
     private static let chunkSize = 64 * 1024
     private let buffer: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var filled = 0  // bytes in buffer
@@ -33,7 +35,7 @@ final class CSVReader {
     /// Bytes read from the source so far (decompressed).
     @exclusivity(unchecked) private(set) var bytesRead = 0
 
-    init(source: any ByteSource, name: String, hasher: SHA256Hasher? = nil) {
+    init(source: any ByteSource, name: String, hasher: SHA256? = nil) {
         self.source = source
         self.name = name
         self.hasher = hasher
@@ -43,7 +45,7 @@ final class CSVReader {
     deinit { buffer.deallocate() }
 
     func error(line: Int, column: Int, _ message: String) -> DatasetError {
-        DatasetError(file: name, line: line, column: column, message: message)
+        DatasetError(code: .malformed, file: name, line: line, column: column, message: message)
     }
 
     private var column: Int { base + pos - lineStart + 1 }

@@ -1,3 +1,4 @@
+import ESCOSystem
 import ESCOCore
 
 /// A CSV file with a checked header: columns by name, rows checked against the header's field count.
@@ -13,12 +14,12 @@ final class CSVTable {
 
     /// Opens `file`, reads the header and checks it has `required` columns.
     /// `ragged`: rows may omit trailing fields (skillsHierarchy).
-    init(file: DatasetFile, required: [String], ragged: Bool = false, hasher: SHA256Hasher? = nil) throws {
+    init(file: DatasetFile, required: [String], ragged: Bool = false, hasher: SHA256? = nil) throws {
         reader = CSVReader(source: try file.openSource(), name: file.source, hasher: hasher)
         self.ragged = ragged
         guard try reader.next() else {
             throw DatasetError(
-                file: file.source, line: 1, column: 1,
+                code: .malformed, file: file.source, line: 1, column: 1,
                 message: "file is empty; expected a header line with columns \(required.joined(separator: ","))")
         }
         let rec = reader.record
@@ -30,7 +31,7 @@ final class CSVTable {
         if !missing.isEmpty {
             let looksLikeData = header.contains { $0.hasPrefix("http://") || $0.hasPrefix("https://") }
             throw DatasetError(
-                file: file.source, line: rec.line, column: 1,
+                code: .malformed, file: file.source, line: rec.line, column: 1,
                 message: (looksLikeData
                     ? "header line missing: line \(rec.line) is a data row; "
                     : "wrong header: missing column\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")); ")
@@ -47,7 +48,7 @@ final class CSVTable {
         let count = reader.record.count
         if count != header.count && !(ragged && count < header.count) {
             throw DatasetError(
-                file: reader.name, line: reader.record.line, column: 1,
+                code: .malformed, file: reader.name, line: reader.record.line, column: 1,
                 message: "row has \(count) field\(count == 1 ? "" : "s") but the header has \(header.count); "
                     + "check for a stray comma or an unquoted line break in this record")
         }

@@ -100,7 +100,7 @@ public struct DatasetFile: Sendable, Hashable, Codable {
                 return try archive.open(entry)
             }
         } catch let e as SourceError {
-            throw DatasetError(file: source, message: e.message)
+            throw DatasetError(code: .unreadable, file: source, message: e.message)
         }
     }
 }

@@ -1,3 +1,4 @@
+import ESCOSystem
 /// Identity of a dataset's content: sha256 of each file's decompressed CSV bytes, so the same data
 /// as `.csv`, `.csv.gz` or inside the ESCO zips has the same fingerprint.
 public struct DatasetFingerprint: Sendable, Hashable, Codable {
@@ -12,7 +13,7 @@ public struct DatasetFingerprint: Sendable, Hashable, Codable {
         self.version = version
         self.language = language
         self.files = files
-        let hasher = SHA256Hasher()
+        let hasher = SHA256()
         hasher.update("\(version)\n\(language)\n")
         for name in files.keys.sorted() { hasher.update("\(name)=\(files[name]!)\n") }
         overall = hasher.finalize()

@@ -11,7 +11,7 @@ enum DatasetLayout {
     static func discover(_ path: String) throws -> Result {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DatasetError(file: path, message: "no such file or folder; pass --data or set ESCO_DATA")
+            throw DatasetError(code: .notFound, file: path, message: "no such file or folder; pass --data or set ESCO_DATA")
         }
         // Candidates per logical name, best first: .csv, then .csv.gz, then zip members.
         var candidates: [String: [DatasetFile]] = [:]
@@ -26,7 +26,7 @@ enum DatasetLayout {
         func addZip(_ zipPath: String) throws {
             let archive: ZipArchive
             do { archive = try ZipArchive(path: zipPath) } catch let e as SourceError {
-                throw DatasetError(file: zipPath, message: e.message)
+                throw DatasetError(code: .unreadable, file: zipPath, message: e.message)
             }
             for entry in archive.entries where !entry.name.hasSuffix("/") {
                 let base = entry.name.split(separator: "/").last.map(String.init) ?? entry.name
@@ -42,14 +42,14 @@ enum DatasetLayout {
             try addZip(path)
         } else {
             throw DatasetError(
-                file: path, message: "not a dataset: expected a folder of ESCO CSV (or .csv.gz) files or an ESCO zip")
+                code: .layout, file: path, message: "not a dataset: expected a folder of ESCO CSV (or .csv.gz) files or an ESCO zip")
         }
         let found = candidates.compactMapValues(\.first)
 
         let languages = Set(found.keys.compactMap { splitLanguage(String($0.dropLast(4))).1 })
         guard languages.count <= 1 else {
             throw DatasetError(
-                file: path,
+                code: .layout, file: path,
                 message: "files for several languages (\(languages.sorted().joined(separator: ", "))); "
                     + "point it at one language's files")
         }
@@ -68,7 +68,7 @@ enum DatasetLayout {
         }
         guard missing.isEmpty else {
             throw DatasetError(
-                file: path,
+                code: .layout, file: path,
                 message: "missing required file\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) "
                     + "(ESCO v\(version) layout, language \(language)); "
                     + "expected: \(expectedList(version: version, language: language))")
@@ -87,7 +87,7 @@ enum DatasetLayout {
 
     private static func unknownLayout(_ path: String, found: [String]) -> DatasetError {
         DatasetError(
-            file: path,
+            code: .layout, file: path,
             message: "no ESCO layout recognised (found: \(found.isEmpty ? "no CSV files" : found.sorted().joined(separator: ", "))); "
                 + "expected v1.1.x: \(expectedList(version: "1.1.x", language: "en")) "
                 + "or v1.2.0: \(expectedList(version: "1.2.0", language: "en")), as .csv, .csv.gz or inside ESCO zips")

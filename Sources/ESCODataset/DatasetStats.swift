@@ -1,3 +1,4 @@
+import ESCOSystem
 import ESCOCore
 
 /// What `esco dataset stats` reports: where each file came from, the fingerprint, counts per kind,
@@ -76,7 +77,7 @@ extension ESCODataset {
         /// Streams one file (if present) through `body` and records its size, rows and hash.
         func scan(_ kind: DatasetFile.Kind, _ body: (CSVTable, CSVRecord) throws -> Void) throws {
             guard let file = file(kind) else { return }
-            let hasher = fingerprint ? SHA256Hasher() : nil
+            let hasher = fingerprint ? SHA256() : nil
             let table = try CSVTable(
                 file: file, required: kind.requiredColumns, ragged: kind == .skillsHierarchy, hasher: hasher)
             while try table.next() { try body(table, table.record) }
@@ -181,8 +182,7 @@ extension ESCODataset {
             let r = t.record
             if r.field(column, is: "essential") { return true }
             if r.field(column, is: "optional") { return false }
-            throw DatasetError(
-                file: t.reader.name, line: r.line, column: 1,
+            throw DatasetError(code: .malformed, file: t.reader.name, line: r.line, column: 1,
                 message: "relationType is \"\(r.string(column))\"; expected essential or optional")
         }
 

@@ -222,8 +222,7 @@ public struct ESCODataset: Sendable {
     private func relationKind(_ t: CSVTable, _ column: Int) throws -> OccupationSkillRelation.Kind {
         let value = t.record.string(column)
         guard let kind = OccupationSkillRelation.Kind(rawValue: value) else {
-            throw DatasetError(
-                file: t.reader.name, line: t.record.line, column: 1,
+            throw DatasetError(code: .malformed, file: t.reader.name, line: t.record.line, column: 1,
                 message: "relationType is \"\(value)\"; expected essential or optional")
         }
         return kind

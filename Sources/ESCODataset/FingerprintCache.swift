@@ -1,3 +1,4 @@
+import ESCOSystem
 import Foundation
 
 #if canImport(Glibc)
@@ -39,7 +40,7 @@ public struct FingerprintCache: Sendable {
     /// The entry's file name: the raw bytes' hash with the format and zip member, hashed once more so that it
     /// is a fixed-length name whatever the member is called.
     static func entryName(format: DatasetFile.Format, rawSHA256: String, member: String?) -> String {
-        let hasher = SHA256Hasher()
+        let hasher = SHA256()
         hasher.update("esco-fingerprint-v1\0\(format.rawValue)\0\(rawSHA256)\0\(member ?? "")")
         return hasher.finalize()
     }
@@ -105,7 +106,7 @@ extension DatasetFile {
     func rawSHA256() throws -> String {
         let file: FileDescriptor
         do { file = try FileDescriptor(path: path) } catch let e as SourceError {
-            throw DatasetError(file: path, message: e.message)
+            throw DatasetError(code: .unreadable, file: path, message: e.message)
         }
         return try hashAll(read: { try file.read(into: $0) })
     }
@@ -113,11 +114,11 @@ extension DatasetFile {
     private func hashAll(read: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> String {
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
         defer { chunk.deallocate() }
-        let hasher = SHA256Hasher()
+        let hasher = SHA256()
         while true {
             let n: Int
             do { n = try read(chunk) } catch let e as SourceError {
-                throw DatasetError(file: source, message: e.message)
+                throw DatasetError(code: .unreadable, file: source, message: e.message)
             }
             if n == 0 { break }
             hasher.update(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))

@@ -1,3 +1,4 @@
+import ESCOSystem
 import CZlib
 
 /// The central directory of a zip file, parsed without loading the members.
@@ -98,7 +99,7 @@ final class ZipMemberSource: ByteSource {
     private var remaining: Int
     private var inflater: Inflater?
     private var storedCount = 0
-    private var storedCRC: UInt = crc32(0, nil, 0)
+    private var storedCRC: UInt32 = 0
 
     init(file: FileDescriptor, entry: ZipArchive.Entry, dataOffset: Int) {
         self.file = file
@@ -121,7 +122,7 @@ final class ZipMemberSource: ByteSource {
         if entry.method == 0 {
             n = try readRaw(buffer)
             storedCount += n
-            if n > 0 { storedCRC = crc32(storedCRC, buffer.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(n)) }
+            if n > 0 { storedCRC = CRC32.checksum(UnsafeRawBufferPointer(rebasing: buffer[..<n]), continuing: storedCRC) }
             if n == 0 { try check(count: storedCount, crc: storedCRC) }
         } else {
             if inflater == nil {
@@ -133,8 +134,8 @@ final class ZipMemberSource: ByteSource {
         return n
     }
 
-    private func check(count: Int, crc: UInt) throws {
-        guard count == entry.uncompressedSize, UInt32(truncatingIfNeeded: crc) == entry.crc else {
+    private func check(count: Int, crc: UInt32) throws {
+        guard count == entry.uncompressedSize, crc == entry.crc else {
             throw SourceError(
                 message: "zip member \(entry.name) is corrupt: got \(count) bytes (expected \(entry.uncompressedSize)) "
                     + "or a CRC-32 mismatch; re-download the archive")

@@ -1,19 +1,23 @@
 /// Errors of the ingestion layer. `description` is what an operator reads: what, where, what to do.
 public struct IngestionError: Error, CustomStringConvertible, Sendable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private let raw: String
-        private init(_ raw: String) { self.raw = raw }
-        public static let lock = Code("lock")
-        public static let busy = Code("busy")
+        private enum Kind: String {
+            case lock, busy, unavailable, leaseLost = "lease-lost", dataset, weaviate, vectorizer, verification
+            case cancelled
+        }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+        public static let lock = Code(.lock)
+        public static let busy = Code(.busy)
         /// Weaviate was unreachable or overloaded before anything was ingested: try later.
-        public static let unavailable = Code("unavailable")
-        public static let leaseLost = Code("lease-lost")
-        public static let dataset = Code("dataset")
-        public static let weaviate = Code("weaviate")
-        public static let vectorizer = Code("vectorizer")
-        public static let verification = Code("verification")
-        public static let cancelled = Code("cancelled")
-        public var description: String { raw }
+        public static let unavailable = Code(.unavailable)
+        public static let leaseLost = Code(.leaseLost)
+        public static let dataset = Code(.dataset)
+        public static let weaviate = Code(.weaviate)
+        public static let vectorizer = Code(.vectorizer)
+        public static let verification = Code(.verification)
+        public static let cancelled = Code(.cancelled)
+        public var description: String { kind.rawValue }
     }
 
     public let code: Code

@@ -1,3 +1,5 @@
+public import ESCORuntime
+import ESCOSystem
 public import ESCOCore
 public import ESCOClients
 public import ESCODataset
@@ -55,25 +57,17 @@ public struct IngestionRunner: Sendable {
         self.me = me
     }
 
-    /// The fingerprint stored with the state: the dataset's content, the embedding recipe, whether label
-    /// vectors are part of the data (docs/ARCHITECTURE.md#esco-data, #weaviate-model), and the configured model and
-    /// tokenize mode (`VectorizerIdentity.configuredTag`), so a change of any of them marks the data outdated.
-    public static func stateFingerprint(_ fp: DatasetFingerprint, labelVectors: Bool, vectorizer: String) -> String {
-        "sha256:\(fp.overall);esco-\(fp.version)-\(fp.language);recipe=\(EmbeddingRecipe.id);labels=\(labelVectors);"
-            + vectorizer
-    }
-
     public func run(force: Bool) async throws -> Outcome {
         let live: VectorizerIdentity
         do { live = try await vectorizer.identity() } catch let e as VectorizerError {
             throw IngestionError(.vectorizer, e.description, step: "identifying the vectorizer (before step 1)")
         }
-        let fingerprint = Self.stateFingerprint(
+        let fingerprint = StateFingerprint.make(
             try dataset.fingerprint(), labelVectors: settings.labelVectors, vectorizer: live.configuredTag)
         var fileLock: FileLock?
         if let dir = settings.lockDirectory {
             let lock = FileLock(directory: dir)
-            let owner = "\(me.description) run \(me.runId) since \(RFC3339.format(RFC3339.nowMs()))"
+            let owner = "\(me.description) run \(me.runId) since \(RFC3339.format(WallClock.nowMs()))"
             if case .heldByAnother(let other) = try lock.tryAcquire(owner: owner) {
                 return .busy(IngestionError(
                     .busy, "another ingestion on this host holds \(lock.path): \(other.isEmpty ? "unknown holder" : other)",
@@ -179,13 +173,8 @@ extension Holder {
         Holder(host: hostName, pid: ProcessInfo.processInfo.processIdentifier, runId: UUID().uuidString.lowercased())
     }
 
-    /// gethostname(2), as esco-supervise uses to recognise its own child's lease (Foundation's
-    /// `ProcessInfo.hostName` may resolve a different, fully qualified name).
-    public static var hostName: String {
-        var buf = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buf, buf.count - 1) == 0 else { return "localhost" }
-        return String(cString: buf)
-    }
+    /// This host's name (`HostIdentity`, the one esco-supervise compares to recognise its child's lease).
+    public static var hostName: String { HostIdentity.name() }
 }
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+public import ESCORuntime
 public import ESCOCore
 public import ESCOClients
 public import Logging

@@ -1,3 +1,5 @@
+public import ESCORuntime
+public import ESCOSystem
 public import ESCOCore
 import Foundation
 
@@ -33,7 +35,7 @@ public actor LeaseLock {
     private var lost: IngestionError?
     private let now: @Sendable () -> Int64
 
-    public init(store: StateStore, me: Holder, settings: Settings, now: @escaping @Sendable () -> Int64 = RFC3339.nowMs) {
+    public init(store: StateStore, me: Holder, settings: Settings, now: @escaping @Sendable () -> Int64 = WallClock.nowMs) {
         self.store = store
         self.me = me
         self.settings = settings
@@ -175,7 +177,7 @@ public actor LeaseLock {
 extension LeaseLock {
     /// `esco unlock --force`: the operator's repair for a lease whose holder is known dead. Marks the run
     /// failed and bumps the generation, so the old holder, should it still be alive, is fenced off.
-    public static func forceUnlock(store: StateStore, by me: Holder, nowMs: Int64 = RFC3339.nowMs()) async throws -> IngestionState? {
+    public static func forceUnlock(store: StateStore, by me: Holder, nowMs: Int64 = WallClock.nowMs()) async throws -> IngestionState? {
         guard var s = try await store.read(), s.status == .inProgress else { return nil }
         let previous = s
         s.status = .failed

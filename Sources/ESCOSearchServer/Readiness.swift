@@ -1,5 +1,6 @@
 public import ESCOCore
 import ESCOSearch
+import ESCOSystem
 import Foundation
 
 /// `/readyz`: 200 only when the stored ingestion state is `completed` for the mounted dataset's fingerprint
@@ -55,7 +56,7 @@ public actor Readiness {
             return Report(ready: false, status: IngestionStatus.notStarted.rawValue,
                           reason: "no ingestion state in Weaviate: the data was never ingested; run esco ingest")
         }
-        let nowMs = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+        let nowMs = WallClock.nowMs()
         let derived = state.derivedStatus(nowMs: nowMs, mountedFingerprint: expectedFingerprint)
         switch derived {
         case .completed:

@@ -75,20 +75,16 @@ public struct Faults: Sendable, Equatable {
 
 /// A rejected fault setting.
 public struct FaultsError: Error, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: String { case invalidSetting }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+        /// A field that does not exist, or a value outside its range.
+        public static let invalidSetting = Code(.invalidSetting)
+        public var description: String { kind.rawValue }
+    }
+
+    public let code: Code = .invalidSetting
     public let message: String
     public var description: String { message }
-}
-
-/// SplitMix64: small, fast and reproducible across platforms (unlike `SystemRandomNumberGenerator`).
-struct SeededRandom: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

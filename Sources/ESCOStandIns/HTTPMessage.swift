@@ -9,6 +9,8 @@ public struct HTTPRequest: Sendable {
     /// Header names lower-cased.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// The request target as sent (path and query, not decoded).
+    public var target: String = ""
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
@@ -37,11 +39,14 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: [UInt8]
+    /// Close the connection after this response, whatever the client asked for.
+    public var close: Bool
 
-    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = []) {
+    public init(status: Int, headers: [(String, String)] = [], body: [UInt8] = [], close: Bool = false) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.close = close
     }
 
     public static func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
@@ -57,23 +62,6 @@ public struct HTTPResponse: Sendable {
     /// Weaviate's REST error body: `{"error":[{"message":"..."}]}`.
     public static func weaviateError(_ status: Int, _ message: String) -> HTTPResponse {
         .json(status, ["error": [["message": .string(message)]]])
-    }
-
-    static func reason(_ status: Int) -> String {
-        switch status {
-        case 100: "Continue"
-        case 200: "OK"
-        case 204: "No Content"
-        case 400: "Bad Request"
-        case 401: "Unauthorized"
-        case 404: "Not Found"
-        case 405: "Method Not Allowed"
-        case 413: "Payload Too Large"
-        case 422: "Unprocessable Entity"
-        case 500: "Internal Server Error"
-        case 503: "Service Unavailable"
-        default: "Status \(status)"
-        }
     }
 }
 

@@ -152,7 +152,7 @@ public final class HTTPServer: Sendable {
                 return
             }
             guard let response = handler(request) else { return }
-            let keepAlive = request.header("connection")?.lowercased() != "close" && conn.http11
+            let keepAlive = request.header("connection")?.lowercased() != "close" && conn.http11 && !response.close
             guard conn.write(response, head: request.method == "HEAD", keepAlive: keepAlive), keepAlive else { return }
         }
     }
@@ -277,7 +277,9 @@ struct Connection {
         } else if length > 0 {
             body = try readExactly(length)
         }
-        return HTTPRequest(method: String(parts[0]), path: percentDecode(pathPart[0]), query: query, headers: headers, body: body)
+        return HTTPRequest(
+            method: String(parts[0]), path: percentDecode(pathPart[0]), query: query, headers: headers, body: body,
+            target: String(target))
     }
 
     @discardableResult
@@ -294,7 +296,7 @@ struct Connection {
 
     @discardableResult
     func write(_ r: HTTPResponse, head: Bool, keepAlive: Bool) -> Bool {
-        var text = "HTTP/1.1 \(r.status) \(HTTPResponse.reason(r.status))\r\n"
+        var text = "HTTP/1.1 \(r.status) \(HTTPStatus.reasonPhrase(r.status))\r\n"
         for (k, v) in r.headers { text += "\(k): \(v)\r\n" }
         if r.status != 204 && r.status >= 200 { text += "Content-Length: \(r.body.count)\r\n" }
         text += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"

@@ -1,3 +1,4 @@
+import ESCOSystem
 import ESCOCore
 import Foundation
 import Synchronization
@@ -17,7 +18,7 @@ extension WeaviateStandIn {
         }
         var out = Array("[".utf8)
         store.withLock { s in
-            let now = nowMillis()
+            let now = WallClock.nowMs()
             let checked = items.map { item in Self.checkBatchObject(item, s, now: now) }
             for (n, result) in checked.enumerated() {
                 if n > 0 { out.append(UInt8(ascii: ",")) }
@@ -73,7 +74,7 @@ extension WeaviateStandIn {
         }
         var results: [JSONValue] = []
         store.withLock { s in
-            let now = Double(nowMillis())
+            let now = Double(WallClock.nowMs())
             for item in items {
                 var r = item.objectValue ?? [:]
                 if let problem = addReference(&s, item, time: now) {

@@ -1,3 +1,4 @@
+import ESCOSystem
 import ESCOCore
 import Foundation
 import Synchronization
@@ -39,8 +40,6 @@ struct ObjectError: Error {
         self.message = message
     }
 }
-
-func nowMillis() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
 extension WeaviateStore {
     /// Checks properties against the class (auto-schema is off) and normalises beacons.
@@ -172,13 +171,8 @@ enum GoTime {
     }
 }
 
-func parseDate(_ s: String) -> Date? {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    if let d = f.date(from: s) { return d }
-    f.formatOptions = [.withInternetDateTime]
-    return f.date(from: s)
-}
+/// An RFC 3339 date as Weaviate's Go code holds it (to the nanosecond), nil when Go's parser would refuse it.
+func parseDate(_ s: String) -> RFC3339.Instant? { RFC3339.parseInstant(s) }
 
 extension WeaviateStandIn {
     func createObject(_ req: HTTPRequest) -> HTTPResponse {
@@ -208,7 +202,7 @@ extension WeaviateStandIn {
         }
         let window = faults.createWindowMs
         if window > 0 { usleep(UInt32(window) * 1000) }
-        let now = nowMillis()
+        let now = WallClock.nowMs()
         let obj = StoredObject(
             className: incoming.className, id: id, properties: props, vector: incoming.vector, created: now, updated: now)
         let failure = store.withLock { s -> String? in
@@ -283,7 +277,7 @@ extension WeaviateStandIn {
                 // docs/ARCHITECTURE.md#what-this-replaces names.
                 let obj = StoredObject(
                     className: className, id: id, properties: props, vector: incoming.vector,
-                    created: existing.created, updated: nowMillis())
+                    created: existing.created, updated: WallClock.nowMs())
                 s.commitPut(obj)
                 return merge ? .empty(204) : .jsonBytes(200, obj.apiJSONBytes(includeVector: true))
             }

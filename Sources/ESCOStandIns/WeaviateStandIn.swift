@@ -47,7 +47,7 @@ public final class WeaviateStandIn: Sendable {
 
     struct Control {
         var faults: Faults
-        var random: SeededRandom
+        var random: SplitMix64
         var writes = 0
         var halted = false
         var stopped = false
@@ -77,7 +77,7 @@ public final class WeaviateStandIn: Sendable {
         self.options = options
         let loaded = try WeaviateStore(directory: options.dataDirectory)
         store = Mutex(loaded)
-        control = Mutex(Control(faults: options.faults, random: SeededRandom(seed: options.faults.seed)))
+        control = Mutex(Control(faults: options.faults, random: SplitMix64(seed: options.faults.seed)))
         let box = HandlerBox()
         let http = try HTTPServer(
             host: options.host, port: options.port, idleTimeoutSeconds: options.idleTimeoutSeconds
@@ -106,7 +106,7 @@ public final class WeaviateStandIn: Sendable {
     /// Replaces the fault settings at runtime (the dice are re-seeded when the seed changes).
     public func setFaults(_ faults: Faults) {
         control.withLock { c in
-            if c.faults.seed != faults.seed { c.random = SeededRandom(seed: faults.seed) }
+            if c.faults.seed != faults.seed { c.random = SplitMix64(seed: faults.seed) }
             c.faults = faults
         }
     }
@@ -132,9 +132,9 @@ public final class WeaviateStandIn: Sendable {
         // Fault dice, rolled under one lock so a seed gives one reproducible sequence.
         let (faults, fail, failStatus, drop, dropAfter, halted) = control.withLock { c in
             let f = c.faults
-            let fail = f.errorRate > 0 && c.random.unit() < f.errorRate
+            let fail = f.errorRate > 0 && c.random.nextUnit() < f.errorRate
             let status = fail ? (c.random.next() % 2 == 0 ? 500 : 503) : 0
-            let drop = !fail && f.dropRate > 0 && c.random.unit() < f.dropRate
+            let drop = !fail && f.dropRate > 0 && c.random.nextUnit() < f.dropRate
             let after = drop && c.random.next() % 2 == 0
             return (f, fail, status, drop, after, c.halted)
         }

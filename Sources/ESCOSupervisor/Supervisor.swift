@@ -1,3 +1,4 @@
+import ESCOSystem
 public import ESCOCore
 import Foundation
 public import Logging
@@ -65,12 +66,8 @@ public final class Supervisor: Sendable {
     /// Milliseconds since the Unix epoch, from the wall clock.
     public static func epochMilliseconds() -> Int64 { SystemClock().nowMs() }
 
-    /// This host's name as `gethostname(2)` reports it.
-    public static func hostname() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    /// This host's name (`HostIdentity`: the same as `esco ingest` writes into its lease).
+    public static func hostname() -> String { HostIdentity.name() }
 
     /// Tasks of the run's group: in flight now, and the most at any one time (bounded whatever the run's length).
     public var taskCounts: (live: Int, peak: Int) { tasks.counts }

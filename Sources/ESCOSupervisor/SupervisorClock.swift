@@ -1,4 +1,4 @@
-import Foundation
+import ESCOSystem
 
 /// Time as the supervisor sees it: the wall clock for lease expiry, and sleeping for its timers. Tests pass a
 /// simulated clock to run an hour of polling in a moment.
@@ -9,11 +9,11 @@ public protocol SupervisorClock: Sendable {
     func sleep(for duration: Duration) async throws
 }
 
-/// The real clock: `Date` for the epoch, `Task.sleep` (the continuous clock) for waits.
+/// The real clock: `WallClock` for the epoch, `Task.sleep` (the continuous clock) for waits.
 public struct SystemClock: SupervisorClock {
     public init() {}
 
-    public func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)) }
+    public func nowMs() -> Int64 { WallClock.nowMs() }
 
     public func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
 }

@@ -88,11 +88,11 @@ public struct SupervisorSettings: Sendable, Hashable {
     public var heartbeatInterval: Duration
 
     public init(
-        dependencyDeadline: Duration = .seconds(300), waitDeadline: Duration = .seconds(3_600),
-        pollInterval: Duration = .seconds(1), pollMaxInterval: Duration = .seconds(10),
-        backoffInitial: Duration = .milliseconds(250), backoffMax: Duration = .seconds(5),
-        terminationGrace: Duration = .seconds(8), leaseTTL: Duration = .seconds(60),
-        heartbeatInterval: Duration = .seconds(10)
+        dependencyDeadline: Duration = Timing.dependencyDeadline, waitDeadline: Duration = Timing.waitDeadline,
+        pollInterval: Duration = Timing.pollInterval, pollMaxInterval: Duration = Timing.pollMaxInterval,
+        backoffInitial: Duration = Timing.probeBackoffInitial, backoffMax: Duration = Timing.probeBackoffMax,
+        terminationGrace: Duration = Timing.terminationGrace, leaseTTL: Duration = Timing.leaseTTL,
+        heartbeatInterval: Duration = Timing.supervisorHeartbeat
     ) {
         self.dependencyDeadline = dependencyDeadline
         self.waitDeadline = waitDeadline

@@ -1,3 +1,4 @@
+import ESCOSystem
 import ESCOCore
 import Foundation
 public import Logging
@@ -87,22 +88,10 @@ public struct SupervisorLogHandler: LogHandler {
         return String(decoding: out, as: UTF8.self)
     }
 
-    public static func epochMilliseconds() -> Int64 {
-        Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
-    }
+    public static func epochMilliseconds() -> Int64 { WallClock.nowMs() }
 
     /// RFC 3339 UTC with milliseconds.
-    static func timestamp(_ ms: Int64) -> String {
-        var seconds = time_t(ms / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(ms % 1000), 3))Z"
-    }
+    static func timestamp(_ ms: Int64) -> String { RFC3339.format(ms) }
 
     /// Writes one line to stderr in a single `write(2)`, so concurrent lines do not interleave.
     public static let writeToStandardError: @Sendable (String) -> Void = { line in

@@ -1,12 +1,11 @@
-import Foundation
+import ESCOStandIns
+public import Foundation
+import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A tiny loopback HTTP/1.1 server answering with canned replies, for client tests that need exact status codes,
-/// bodies, dropped connections or slow answers. One thread per connection; every reply closes the connection.
-public final class CannedHTTPServer: @unchecked Sendable {
+/// A loopback HTTP/1.1 server answering with canned replies, for client tests that need exact status codes,
+/// bodies, dropped connections or slow answers. It is the stand-ins' `HTTPServer` (the project's one raw-socket
+/// server) with a recording handler; every reply closes the connection.
+public final class CannedHTTPServer: Sendable {
     /// A request as received.
     public struct Request: Sendable {
         public var method: String
@@ -29,135 +28,66 @@ public final class CannedHTTPServer: @unchecked Sendable {
         case drop
     }
 
+    private struct Record {
+        var requests: [Request] = []
+        var inFlight = 0
+        var peak = 0
+        var stopping = false
+    }
+
     public let port: Int
     public var url: String { "http://127.0.0.1:\(port)" }
-    private let listenFD: Int32
-    private let handler: @Sendable (Request) -> Reply
-    private let lock = NSLock()
-    private var recorded: [Request] = []
-    private var inFlight = 0
-    private var peak = 0
+    private let server: HTTPServer
+    /// Shared by the server's handler and this object (a `Mutex` cannot be captured by an escaping closure).
+    private final class Recorder: Sendable {
+        let state = Mutex(Record())
+        func withLock<T>(_ body: (inout Record) -> T) -> T { state.withLock { body(&$0) } }
+    }
+    private let record: Recorder
 
     public init(handler: @escaping @Sendable (Request) -> Reply) throws {
-        self.handler = handler
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let record = Recorder()
+        self.record = record
+        server = try HTTPServer(host: "127.0.0.1", port: 0) { raw in
+            let request = Request(method: raw.method, target: raw.target, headers: raw.headers, body: raw.body)
+            record.withLock {
+                $0.requests.append(request)
+                $0.inFlight += 1
+                $0.peak = max($0.peak, $0.inFlight)
+            }
+            defer { record.withLock { $0.inFlight -= 1 } }
+            switch handler(request) {
+            case .drop:
+                return nil
+            case .respond(let status, let headers, let body, let delay):
+                // Sleep in slices, so `stop()` (which waits for every handler) never waits out a long delay.
+                let end = Date().addingTimeInterval(delay)
+                while Date() < end {
+                    if record.withLock({ $0.stopping }) { return nil }
+                    Thread.sleep(forTimeInterval: min(0.01, max(0, end.timeIntervalSinceNow)))
+                }
+                var fields = headers.map { ($0.key, $0.value) }
+                if headers["Content-Type"] == nil { fields.append(("Content-Type", "application/json")) }
+                // Every reply closes the connection, so each request of a test is a fresh connection.
+                return HTTPResponse(status: status, headers: fields, body: Array(body.utf8), close: true)
+            }
         }
-        guard fd >= 0, bound == 0, listen(fd, 128) == 0 else {
-            close(fd)
-            throw NSError(domain: "CannedHTTPServer", code: Int(errno))
-        }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
-        }
-        port = Int(UInt16(bigEndian: addr.sin_port))
-        listenFD = fd
-        let t = Thread { [self] in acceptLoop() }
-        t.start()
+        port = server.port
+        server.start()
     }
 
     /// Everything received so far, in arrival order.
-    public var requests: [Request] { lock.withLock { recorded } }
+    public var requests: [Request] { record.withLock { $0.requests } }
     /// The most requests that were being handled at the same moment.
-    public var maxConcurrent: Int { lock.withLock { peak } }
+    public var maxConcurrent: Int { record.withLock { $0.peak } }
 
-    private var stopped = false
-
+    /// Closes the listener and every connection. Idempotent.
     public func stop() {
-        let first = lock.withLock { () -> Bool in
-            defer { stopped = true }
-            return !stopped
-        }
-        guard first else { return }
-        shutdown(listenFD, Int32(SHUT_RDWR))
-        close(listenFD)
+        record.withLock { $0.stopping = true }
+        server.stop()
     }
 
     deinit { stop() }
-
-    private func acceptLoop() {
-        while true {
-            let c = accept(listenFD, nil, nil)
-            if c < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            let t = Thread { [self] in serve(c) }
-            t.start()
-        }
-    }
-
-    private func serve(_ fd: Int32) {
-        defer { close(fd) }
-        guard let request = readRequest(fd) else { return }
-        lock.withLock {
-            recorded.append(request)
-            inFlight += 1
-            peak = max(peak, inFlight)
-        }
-        let reply = handler(request)
-        switch reply {
-        case .drop:
-            lock.withLock { inFlight -= 1 }
-        case .respond(let status, let headers, let body, let delay):
-            if delay > 0 { Thread.sleep(forTimeInterval: delay) }
-            lock.withLock { inFlight -= 1 }
-            var head = "HTTP/1.1 \(status) Canned\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n"
-            if headers["Content-Type"] == nil { head += "Content-Type: application/json\r\n" }
-            for (k, v) in headers { head += "\(k): \(v)\r\n" }
-            let bytes = Array((head + "\r\n").utf8) + (request.method == "HEAD" ? [] : Array(body.utf8))
-            var sent = 0
-            while sent < bytes.count {
-                let n = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-                if n <= 0 { return }
-                sent += n
-            }
-        }
-    }
-
-    private func readRequest(_ fd: Int32) -> Request? {
-        var buffer: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        func fill() -> Bool {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n <= 0 { return false }
-            buffer += chunk[0..<n]
-            return true
-        }
-        let separator: [UInt8] = [13, 10, 13, 10]
-        var headerEnd: Int?
-        while headerEnd == nil {
-            if let r = buffer.indices.dropLast(3).first(where: { buffer[$0..<$0 + 4].elementsEqual(separator) }) {
-                headerEnd = r
-            } else if !fill() {
-                return nil
-            }
-        }
-        let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self)
-        var lines = head.components(separatedBy: "\r\n")
-        let requestLine = lines.removeFirst().split(separator: " ")
-        guard requestLine.count >= 2 else { return nil }
-        var headers: [String: String] = [:]
-        for line in lines {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        let length = Int(headers["content-length"] ?? "0") ?? 0
-        let bodyStart = headerEnd! + 4
-        while buffer.count < bodyStart + length {
-            if !fill() { return nil }
-        }
-        return Request(method: String(requestLine[0]), target: String(requestLine[1]), headers: headers,
-                       body: Array(buffer[bodyStart..<bodyStart + length]))
-    }
 }
 
 /// Runs `body` with a canned server and stops it afterwards.

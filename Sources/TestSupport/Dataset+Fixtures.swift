@@ -1,3 +1,4 @@
+import ESCOSystem
 import Foundation
 
 /// A tiny, valid ESCO v1.1.x dataset written to a temp folder, for tests that break one file at a time.
@@ -69,7 +70,7 @@ public enum DatasetFixture {
         func u16(_ v: Int, _ a: inout [UInt8]) { a += [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
         func u32(_ v: UInt32, _ a: inout [UInt8]) { for s in stride(from: 0, to: 32, by: 8) { a.append(UInt8(v >> UInt32(s) & 0xFF)) } }
         for (name, data) in members {
-            let crc = crc32(data)
+            let crc = CRC32.checksum(data)
             let offset = out.count
             let nameBytes = Array(name.utf8)
             u32(0x0403_4B50, &out); u16(20, &out); u16(0, &out); u16(0, &out); u16(0, &out); u16(0, &out)
@@ -87,12 +88,4 @@ public enum DatasetFixture {
         return out
     }
 
-    static func crc32(_ data: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for b in data {
-            crc ^= UInt32(b)
-            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
-        }
-        return ~crc
-    }
 }

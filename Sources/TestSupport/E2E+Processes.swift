@@ -1,3 +1,5 @@
+import ESCOCore
+import ESCOSystem
 public import Foundation
 
 #if canImport(Glibc)
@@ -105,7 +107,7 @@ public final class E2EProcess: @unchecked Sendable {
             return nil
         }
         process.waitUntilExit()
-        if exitSeenAtMs == nil { exitSeenAtMs = E2ETime.nowMs() }
+        if exitSeenAtMs == nil { exitSeenAtMs = WallClock.nowMs() }
         return process.terminationStatus
     }
 
@@ -115,7 +117,7 @@ public final class E2EProcess: @unchecked Sendable {
     /// The timestamp (ms since the epoch) of the first supervisor log line on stderr ending with `message`.
     public func logTime(endingWith message: String) -> Int64? {
         for line in stderr.split(separator: "\n") where line.hasSuffix(" " + message) {
-            if let first = line.split(separator: " ").first, let t = E2ETime.parse(String(first)) { return t }
+            if let first = line.split(separator: " ").first, let t = RFC3339.parse(String(first)) { return t }
         }
         return nil
     }

@@ -105,20 +105,7 @@ public struct E2EState: @unchecked Sendable {
     /// The holder's pid (`host:pid`).
     public var holderPid: Int32? { holder.split(separator: ":").last.flatMap { Int32($0) } }
     /// `endedAt` in milliseconds since the epoch.
-    public var endedAtMs: Int64? { E2ETime.parse(string("endedAt")) }
-}
-
-/// RFC 3339 timestamps with milliseconds, as the state and the supervisor's log lines write them.
-public enum E2ETime {
-    public static func parse(_ s: String) -> Int64? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: s) { return Int64((d.timeIntervalSince1970 * 1000).rounded()) }
-        f.formatOptions = [.withInternetDateTime]
-        return f.date(from: s).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
-    }
-
-    public static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+    public var endedAtMs: Int64? { RFC3339.parse(string("endedAt")) }
 }
 
 /// `esco dataset stats --json` numbers, the independent expectation for counts.

@@ -1,3 +1,4 @@
+import ESCORuntime
 import ArgumentParser
 import ESCOConfig
 import ESCOCore

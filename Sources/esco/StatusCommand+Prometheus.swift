@@ -1,6 +1,7 @@
+import ESCOSystem
 import ArgumentParser
 import ESCOCore
-import ESCOIngestion
+import ESCORuntime
 import ESCOMetrics
 
 /// `esco status --format`.
@@ -16,7 +17,7 @@ extension StatusCommand {
     /// Weaviate unreachable is a gauge (`esco_ingestion_state_readable 0`), not a missing file.
     static func prometheus(store: StateStore, mountedFingerprint: String?) async -> String {
         let snapshot = await IngestionSnapshot.read(
-            nowMs: RFC3339.nowMs(), mountedFingerprint: mountedFingerprint,
+            nowMs: WallClock.nowMs(), mountedFingerprint: mountedFingerprint,
             current: { try await store.read() },
             history: { try await store.history(limit: 64).map(\.state) })
         return IngestionGauges.render(snapshot)

@@ -1,3 +1,5 @@
+import ESCORuntime
+import ESCOSystem
 import ArgumentParser
 import ESCOClients
 import ESCOConfig
@@ -81,7 +83,7 @@ struct StatusCommand: AsyncParsableCommand {
                     + " (is Weaviate running? check weaviate.url in \(options.config), profile \(options.profile), or WEAVIATE_URL)")
             throw ExitCode(ESCOExit.tryLater.rawValue)
         }
-        let now = RFC3339.nowMs()
+        let now = WallClock.nowMs()
         let s = state ?? IngestionState()
         let derived = state == nil ? .notStarted : s.derivedStatus(nowMs: now, mountedFingerprint: mounted)
         var live: VectorizerIdentity?

@@ -112,7 +112,7 @@ struct ContractWeaviate: Sendable {
 
 func makeContractClient(_ url: String, apiKey: String?, retries: Int = 5, batchSize: Int = 200) -> WeaviateClient {
     let config = ESCOConfiguration.Weaviate(
-        url: url, apiKey: apiKey.map(Secret.init), connectTimeoutSeconds: 2, requestTimeoutSeconds: 30,
+        url: url, apiKey: apiKey.map(Secret.init), connectTimeout: .seconds(2), requestTimeout: .seconds(30),
         retries: retries, batchSize: batchSize, schemaDirectory: ContractEnvironment.schemaDirectory)
     return WeaviateClient(
         configuration: config, logger: Logger(label: "contract"),
@@ -150,7 +150,7 @@ func withContractVectorizer<T>(
 ) async throws -> T {
     func client(_ url: String) -> VectorizerClient {
         VectorizerClient(
-            configuration: .init(url: url, maxInFlight: 4, requestTimeoutSeconds: 30, retries: 2, batchTexts: batchTexts),
+            configuration: .init(url: url, maxInFlight: 4, requestTimeout: .seconds(30), retries: 2, batchTexts: batchTexts),
             logger: Logger(label: "contract"), retryPolicy: RetryPolicy(retries: 2, baseDelay: .milliseconds(10)),
             textsPerRequest: 8)
     }

@@ -1,3 +1,4 @@
+import ESCOSystem
 @testable import ESCOClients
 import Foundation
 import Testing
@@ -101,9 +102,5 @@ struct VectorCacheTests {
         #expect(p.terminationStatus == 0)
         try cache.refresh()
         #expect(cache.get("from python", model: "m") == [0.5, 1.5])
-    }
-
-    @Test func crcMatchesTheStandardCheckValue() {
-        #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
     }
 }

@@ -30,7 +30,7 @@ func makeVectorizer(_ url: String, maxInFlight: Int = 4, batchTexts: ESCOConfigu
     -> VectorizerClient
 {
     VectorizerClient(
-        configuration: .init(url: url, maxInFlight: maxInFlight, requestTimeoutSeconds: 5, retries: retries, batchTexts: batchTexts),
+        configuration: .init(url: url, maxInFlight: maxInFlight, requestTimeout: .seconds(5), retries: retries, batchTexts: batchTexts),
         logger: Logger(label: "test"), retryPolicy: SleepRecorder().policy(retries: retries), textsPerRequest: 4)
 }
 

@@ -27,7 +27,7 @@ func makeWeaviate(
     batchSize: Int = 200, recorder: SleepRecorder = SleepRecorder()
 ) -> WeaviateClient {
     let config = ESCOConfiguration.Weaviate(
-        url: url, apiKey: key.map(Secret.init), connectTimeoutSeconds: 2, requestTimeoutSeconds: timeout,
+        url: url, apiKey: key.map(Secret.init), connectTimeout: .seconds(2), requestTimeout: .seconds(fractional: timeout),
         retries: retries, batchSize: batchSize, consistencyLevel: consistency)
     return WeaviateClient(configuration: config, logger: Logger(label: "test"), retryPolicy: recorder.policy(retries: retries))
 }

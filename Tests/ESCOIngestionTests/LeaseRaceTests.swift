@@ -1,3 +1,5 @@
+import ESCORuntime
+import ESCOSystem
 import ESCOClients
 import ESCOCore
 import ESCODataset
@@ -72,7 +74,7 @@ struct FailingSchemaWeaviate: WeaviateWriting {
         var late = try #require(try await store.read())
         late.runId = "b"
         late.holder = "host-b:2"
-        try await store.write(late, event: "claimed generation \(late.generation)", sequence: 1, nowMs: RFC3339.nowMs())
+        try await store.write(late, event: "claimed generation \(late.generation)", sequence: 1, nowMs: WallClock.nowMs())
 
         try await a.heartbeat()
         let after = try #require(try await store.read())
@@ -81,7 +83,7 @@ struct FailingSchemaWeaviate: WeaviateWriting {
 
         // A newer generation (a takeover after expiry, or esco unlock --force) still fences.
         late.generation += 1
-        try await store.write(late, event: "claimed generation \(late.generation)", sequence: 2, nowMs: RFC3339.nowMs())
+        try await store.write(late, event: "claimed generation \(late.generation)", sequence: 2, nowMs: WallClock.nowMs())
         await #expect(throws: IngestionError.self) { try await a.heartbeat() }
     }
 

@@ -1,3 +1,5 @@
+import ESCORuntime
+import ESCOSystem
 import ESCOClients
 import ESCOCore
 import ESCODataset
@@ -92,8 +94,8 @@ import TestSupport
         let m = InMemoryMetadata()
         let other = IngestionState(
             status: .inProgress, runId: "other", holder: "elsewhere:1", generation: 1,
-            leaseExpiresAtMs: RFC3339.nowMs() + 60_000, startedAtMs: RFC3339.nowMs())
-        try await StateStore(backend: m).writeCurrent(other, nowMs: RFC3339.nowMs())
+            leaseExpiresAtMs: WallClock.nowMs() + 60_000, startedAtMs: WallClock.nowMs())
+        try await StateStore(backend: m).writeCurrent(other, nowMs: WallClock.nowMs())
         guard case .busy(let e) = try await runner(InMemoryWeaviate(), m).run(force: false) else {
             Issue.record("expected busy")
             return

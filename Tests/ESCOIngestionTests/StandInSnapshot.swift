@@ -1,3 +1,4 @@
+import ESCORuntime
 import ESCOClients
 import ESCOConfig
 import ESCOCore

@@ -1,3 +1,5 @@
+import ESCORuntime
+import ESCOSystem
 import ESCOClients
 import ESCOConfig
 import ESCOCore
@@ -33,7 +35,7 @@ import TestSupport
                     #expect(empty["status"] as? String == "not_started")
 
                     // A run on another host holds a live lease (as if its machine vanished).
-                    let now = RFC3339.nowMs()
+                    let now = WallClock.nowMs()
                     let other = IngestionState(
                         status: .inProgress, runId: "run-elsewhere", holder: "other-host:4242", generation: 3,
                         leaseExpiresAtMs: now + 600_000, heartbeatAtMs: now, startedAtMs: now - 5_000, step: "skills",

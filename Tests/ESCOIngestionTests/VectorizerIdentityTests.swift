@@ -1,3 +1,5 @@
+import ESCORuntime
+import ESCOSystem
 import ESCOClients
 import ESCOCore
 import ESCODataset
@@ -17,7 +19,7 @@ import TestSupport
     @Test func fingerprintCarriesTheConfiguredModelAndTokenizeMode() throws {
         let fp = try ESCODataset.open(DatasetPaths.sample).fingerprint()
         func fingerprint(_ model: String, _ direct: Bool) -> String {
-            IngestionRunner.stateFingerprint(
+            StateFingerprint.make(
                 fp, labelVectors: true, vectorizer: VectorizerIdentity.configuredTag(model: model, directTokenize: direct))
         }
         let base = fingerprint("sentence-transformers/all-MiniLM-L6-v2", true)
@@ -44,8 +46,8 @@ import TestSupport
         // rebuilds instead of skipping.
         let b = VectorizerIdentity(model: "org/other-model", directTokenize: true, modelType: "counting", hiddenSize: 8, dimensions: 8)
         let fp = try ESCODataset.open(DatasetPaths.sample).fingerprint()
-        let mountedForB = IngestionRunner.stateFingerprint(fp, labelVectors: true, vectorizer: b.configuredTag)
-        #expect(stored.derivedStatus(nowMs: RFC3339.nowMs(), mountedFingerprint: mountedForB) == .outdated)
+        let mountedForB = StateFingerprint.make(fp, labelVectors: true, vectorizer: b.configuredTag)
+        #expect(stored.derivedStatus(nowMs: WallClock.nowMs(), mountedFingerprint: mountedForB) == .outdated)
         await v.serve(b)
         let textsBefore = await v.texts
         guard case .completed(_, let skipped) = try await runner(w, m, v).run(force: false) else {

@@ -1,5 +1,6 @@
 import ESCOSearch
 import Foundation
+import SearchTestSupport
 import Testing
 
 /// Not a test: the ranking measurement of docs/ARCHITECTURE.md#search, run by `scripts/bench-ranking` with the real

@@ -2,6 +2,7 @@ import ESCOCore
 import ESCOIngestion
 import ESCOSearch
 import Foundation
+import SearchTestSupport
 import Testing
 
 /// Search, show and enrich over the stand-ins with the sample ingested through the real pipeline.

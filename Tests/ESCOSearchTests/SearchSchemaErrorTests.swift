@@ -6,6 +6,7 @@ import ESCOStandIns
 import Foundation
 import Logging
 import TestSupport
+import SearchTestSupport
 import Testing
 
 /// What search reports when Weaviate's schema is not the product's: nothing ingested, or a class without a property.

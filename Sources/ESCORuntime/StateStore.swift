@@ -115,25 +115,3 @@ extension JSONEncoder {
         return e
     }
 }
-
-/// RFC 3339 timestamps with millisecond precision (docs/ARCHITECTURE.md#state-and-lease), UTC.
-public enum RFC3339 {
-    public static func format(_ ms: Int64) -> String {
-        let seconds = Double(ms) / 1000
-        let date = Date(timeIntervalSince1970: seconds)
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
-    }
-
-    public static func parse(_ s: String) -> Int64? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: s) { return Int64((d.timeIntervalSince1970 * 1000).rounded()) }
-        f.formatOptions = [.withInternetDateTime]
-        return f.date(from: s).map { Int64(($0.timeIntervalSince1970 * 1000).rounded()) }
-    }
-
-    public static func nowMs() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
-}

@@ -1,4 +1,6 @@
+import ESCOClients
 import ESCOConfig
+import ESCOCore
 import Foundation
 import Testing
 
@@ -64,7 +66,7 @@ struct ConfigTests {
         #expect(c.search.port == 9090)
         #expect(c.search.host == "0.0.0.0")
         #expect(c.ingest == ESCOConfiguration.Ingest())
-        #expect(c.supervisor.graceSeconds == 8)
+        #expect(c.supervisor.grace == .seconds(8))
         #expect(c.vectorizer.maxInFlight == 8)
         #expect(c.vectorizer.batchTexts == .never, "1.9.7 has no batch form: one text per request by default")
         #expect(c.vectorizer.model == "sentence-transformers/all-MiniLM-L6-v2")

@@ -1,6 +1,7 @@
 import ESCOClients
 import ESCOCore
-import ESCOIngestion
+import ESCORuntime
+import SearchTestSupport
 import ESCOSearch
 import ESCOSearchServer
 import Foundation

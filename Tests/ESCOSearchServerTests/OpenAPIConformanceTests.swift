@@ -2,6 +2,7 @@ import ESCOCore
 import ESCOSearch
 import ESCOSearchServer
 import Foundation
+import SearchTestSupport
 import TestSupport
 import Testing
 

@@ -26,20 +26,11 @@ public struct ServiceClients: Sendable {
         CachingVectorizer(client: vectorizerClient, cache: try VectorCache(directory: config.vectorizer.cacheDirectory))
     }
 
-    public var runnerSettings: IngestionRunner.Settings {
-        IngestionRunner.Settings(
-            lease: .init(
-                ttlMs: Int64(config.ingest.leaseTTLSeconds * 1000), heartbeatMs: Int64(config.ingest.heartbeatSeconds * 1000),
-                settleMs: Int64(config.ingest.settleMilliseconds)),
-            batchSize: config.weaviate.batchSize, labelVectors: config.ingest.labelVectors,
-            lockDirectory: config.lock.directory)
-    }
-
     /// The fingerprint the state must carry for the mounted dataset to count as ingested. With a `cache`,
     /// compressed files already seen byte for byte are not inflated again (same value).
     public func mountedFingerprint(dataPath: String? = nil, cache: FingerprintCache? = nil) throws -> String {
         let dataset = try ESCODataset.open(dataPath ?? config.data.path)
-        return IngestionRunner.stateFingerprint(
+        return StateFingerprint.make(
             try dataset.fingerprint(cache: cache), labelVectors: config.ingest.labelVectors,
             vectorizer: VectorizerIdentity.configuredTag(
                 model: config.vectorizer.model, directTokenize: config.vectorizer.directTokenize))

@@ -1,33 +1,37 @@
+import ESCOSystem
 import ESCOClients
 import ESCOCore
 import ESCOIngestion
+import ESCORuntime
 import ESCOSearch
 import ESCOSearchServer
 import ESCOStandIns
 import Foundation
 import Testing
+import SearchTestSupport
 import TestSupport
 
-/// `esco-search` over real HTTP on 127.0.0.1 port 0, against the stand-ins.
+/// `esco-search`'s routes in process (HummingbirdTesting's router client: no byte-exact wire behaviour is needed
+/// here; OpenAPIConformanceTests and the CLI tests cover the real socket), against the stand-ins.
 @Suite(.serialized) struct SearchHTTPTests {
-    static func json(_ r: RawHTTPResponse) throws -> [String: Any] {
+    static func json(_ r: RouterResponse) throws -> [String: Any] {
         try #require(try r.json() as? [String: Any], "not a JSON object: \(r.text)")
     }
 
-    static func errorStatus(_ r: RawHTTPResponse) throws -> Int? {
+    static func errorStatus(_ r: RouterResponse) throws -> Int? {
         (try json(r)["error"] as? [String: Any])?["status"] as? Int
     }
 
     @Test func readyzIs200OnlyAfterAVerifiedIngestion() async throws {
         // Before: an empty Weaviate (no schema, no state).
         let empty = try StandInServices()
-        try await withSearchServer(try empty.server(cacheSeconds: 0)) { url in
-            #expect(try await RawHTTP.requestOffPool(url, "GET", "/healthz").status == 200)
-            let before = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
+        try await withSearchRouter(try empty.server(cacheSeconds: 0)) { client in
+            #expect(try await client.request("GET", "/healthz").status == 200)
+            let before = try await client.request("GET", "/readyz")
             #expect(before.status == 503)
             #expect(try Self.json(before)["ready"] as? Bool == false)
             // Data routes refuse to answer from a half-loaded (here: empty) index.
-            let search = try await RawHTTP.requestOffPool(url, "GET", "/search?q=welder")
+            let search = try await client.request("GET", "/search?q=welder")
             #expect(search.status == 503)
             #expect(try Self.errorStatus(search) == 503)
 
@@ -35,27 +39,27 @@ import TestSupport
             _ = try await empty.clients.gateway.ensureSchema()
             var state = IngestionState(status: .completed, fingerprint: try empty.clients.mountedFingerprint())
             state.vectorizer = try await empty.clients.vectorizerClient.identity()
-            try await empty.clients.store.writeCurrent(state, nowMs: RFC3339.nowMs())
-            #expect(try await RawHTTP.requestOffPool(url, "GET", "/readyz").status == 200)
+            try await empty.clients.store.writeCurrent(state, nowMs: WallClock.nowMs())
+            #expect(try await client.request("GET", "/readyz").status == 200)
             state.status = .failed
             state.error = "step skills: boom"
-            try await empty.clients.store.writeCurrent(state, nowMs: RFC3339.nowMs())
-            let failed = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
+            try await empty.clients.store.writeCurrent(state, nowMs: WallClock.nowMs())
+            let failed = try await client.request("GET", "/readyz")
             #expect(failed.status == 503)
             #expect((try Self.json(failed)["reason"] as? String)?.contains("boom") == true)
             state.status = .completed
             state.fingerprint = "sha256:other"
-            try await empty.clients.store.writeCurrent(state, nowMs: RFC3339.nowMs())
-            let outdated = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
+            try await empty.clients.store.writeCurrent(state, nowMs: WallClock.nowMs())
+            let outdated = try await client.request("GET", "/readyz")
             #expect(outdated.status == 503)
             #expect(try Self.json(outdated)["status"] as? String == "outdated")
         }
         // After a real, verified ingestion of the sample.
         let services = try await SampleFixture.shared.ingested()
-        try await withSearchServer(try services.server(cacheSeconds: 0)) { url in
-            let after = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
+        try await withSearchRouter(try services.server(cacheSeconds: 0)) { client in
+            let after = try await client.request("GET", "/readyz")
             #expect(after.status == 200, "\(after.text)")
-            #expect(try await RawHTTP.requestOffPool(url, "GET", "/search?q=welder").status == 200)
+            #expect(try await client.request("GET", "/search?q=welder").status == 200)
         }
     }
 
@@ -63,7 +67,7 @@ import TestSupport
     /// reason names both.
     @Test func readyzIs503NamingBothIdentitiesWhenTheVectorizerChangedModel() async throws {
         let services = try StandInServices()
-        try await withSearchServer(try services.server(cacheSeconds: 0)) { url in
+        try await withSearchRouter(try services.server(cacheSeconds: 0)) { client in
             _ = try await services.clients.gateway.ensureSchema()
             let live = try await services.clients.vectorizerClient.identity()
             var stored = live
@@ -72,8 +76,8 @@ import TestSupport
             stored.dimensions = 768
             let state = IngestionState(
                 status: .completed, fingerprint: try services.clients.mountedFingerprint(), vectorizer: stored)
-            try await services.clients.store.writeCurrent(state, nowMs: RFC3339.nowMs())
-            let r = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
+            try await services.clients.store.writeCurrent(state, nowMs: WallClock.nowMs())
+            let r = try await client.request("GET", "/readyz")
             #expect(r.status == 503)
             let body = try Self.json(r)
             #expect(body["status"] as? String == "vectorizer_mismatch")
@@ -81,15 +85,15 @@ import TestSupport
             #expect(reason.contains(stored.description), "\(reason)")
             #expect(reason.contains(live.description), "\(reason)")
             // Data routes refuse too: their vectors would not match the index.
-            #expect(try await RawHTTP.requestOffPool(url, "GET", "/search?q=welder").status == 503)
+            #expect(try await client.request("GET", "/search?q=welder").status == 503)
 
             // Stopping the vectorizer: not ready either, since every query needs it.
             var same = state
             same.vectorizer = live
-            try await services.clients.store.writeCurrent(same, nowMs: RFC3339.nowMs())
-            #expect(try await RawHTTP.requestOffPool(url, "GET", "/readyz").status == 200)
+            try await services.clients.store.writeCurrent(same, nowMs: WallClock.nowMs())
+            #expect(try await client.request("GET", "/readyz").status == 200)
             services.vectorizer?.stop()
-            let down = try await RawHTTP.requestOffPool(url, "GET", "/readyz")
+            let down = try await client.request("GET", "/readyz")
             #expect(down.status == 503)
             #expect(try Self.json(down)["status"] as? String == "vectorizer_unavailable")
         }
@@ -129,9 +133,9 @@ import TestSupport
 
     @Test func badRequestsGetTheirDocumented4xxWithAJSONError() async throws {
         let services = try await SampleFixture.shared.ingested()
-        try await withSearchServer(try services.server()) { url in
+        try await withSearchRouter(try services.server()) { client in
             for (method, path, body, status) in Self.badRequests {
-                let r = try await RawHTTP.requestOffPool(url, method, path, body: body.map { Data($0.utf8) })
+                let r = try await client.request(method, path, body: body.map { Data($0.utf8) })
                 #expect(r.status == status, "\(method) \(path.prefix(60)): \(r.status) \(r.text.prefix(200))")
                 #expect(try Self.errorStatus(r) == status, "\(path.prefix(60))")
                 let message = (try Self.json(r)["error"] as? [String: Any])?["message"] as? String ?? ""
@@ -143,11 +147,11 @@ import TestSupport
     @Test func conceptsRoutesReturnTheDatasetRelations() async throws {
         let services = try await SampleFixture.shared.ingested()
         let model = try await SampleFixture.shared.datasetModel()
-        try await withSearchServer(try services.server()) { url in
+        try await withSearchRouter(try services.server()) { client in
             for doc in model.occupations.prefix(10) + model.skills.prefix(10) {
                 let encoded = doc.uri.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
                 for path in ["/concepts/\(encoded)", "/concepts/\(ObjectID.uuid5(doc.uri))", "/concepts?uri=\(encoded)"] {
-                    let r = try await RawHTTP.requestOffPool(url, "GET", path)
+                    let r = try await client.request("GET", path)
                     #expect(r.status == 200, "\(path)")
                     let detail = try JSONDecoder().decode(ConceptDetail.self, from: r.body)
                     #expect(detail.uri == doc.uri)
@@ -159,11 +163,11 @@ import TestSupport
             }
             let label = model.skills[3].properties["preferredLabel"]?.stringValue ?? ""
             let q = label.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            let r = try await RawHTTP.requestOffPool(url, "GET", "/search?q=\(q)&type=skill&limit=3&min_certainty=0")
+            let r = try await client.request("GET", "/search?q=\(q)&type=skill&limit=3&min_certainty=0")
             let results = try #require(try Self.json(r)["results"] as? [[String: Any]])
             #expect(results.count == 3 && results.first?["uri"] as? String == model.skills[3].uri)
             let body = Data(#"{"title": "\#(model.occupations[0].properties["preferredLabel"]!.stringValue!)", "description": ""}"#.utf8)
-            let e = try await RawHTTP.requestOffPool(url, "POST", "/enrich", body: body)
+            let e = try await client.request("POST", "/enrich", body: body)
             #expect(e.status == 200)
             #expect(((try Self.json(e)["occupations"] as? [[String: Any]])?.first?["uri"] as? String) == model.occupations[0].uri)
         }
@@ -173,13 +177,13 @@ import TestSupport
         let services = try StandInServices()
         let server = try services.server()
         services.weaviate.stop()
-        try await withSearchServer(server) { url in
+        try await withSearchRouter(server) { client in
             for path in ["/search?q=welder", "/concepts/00000000-0000-0000-0000-000000000000", "/readyz"] {
-                let r = try await RawHTTP.requestOffPool(url, "GET", path)
+                let r = try await client.request("GET", path)
                 #expect(r.status == 503, "\(path): \(r.text)")
                 #expect(r.text.contains("Weaviate"), "\(path): \(r.text)")
             }
-            #expect(try await RawHTTP.requestOffPool(url, "GET", "/healthz").status == 200)
+            #expect(try await client.request("GET", "/healthz").status == 200)
         }
     }
 
@@ -199,8 +203,8 @@ import TestSupport
             let methods = try #require(paths[path], "\(path) missing from the OpenAPI document")
             #expect(methods[parts[0].lowercased()] != nil, "\(route)")
         }
-        try await withSearchServer(server) { url in
-            let r = try await RawHTTP.requestOffPool(url, "GET", "/openapi.json")
+        try await withSearchRouter(server) { client in
+            let r = try await client.request("GET", "/openapi.json")
             #expect(r.status == 200 && r.text.contains("\"/enrich\""))
         }
     }

@@ -1,7 +1,7 @@
+import ESCORuntime
 import ESCOClients
 import ESCOConfig
 import ESCOCore
-import ESCOIngestion
 import ESCOStandIns
 import Foundation
 import Logging

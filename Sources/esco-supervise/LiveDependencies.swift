@@ -1,19 +1,20 @@
-public import ESCOConfig
 import ESCOClients
+import ESCOConfig
 import ESCOCore
 import ESCODataset
-import ESCOIngestion
+import ESCORuntime
+import ESCOSupervisor
 import Foundation
+import Logging
 import Synchronization
-public import Logging
 
-/// The real dependencies: readiness endpoints, the state in Weaviate, the mounted dataset's fingerprint,
-/// the verifier and the `esco ingest` child.
+/// esco-supervise's composition root: the real dependencies (readiness endpoints, the state in Weaviate, the
+/// mounted dataset's fingerprint, the verifier and the `esco ingest` child).
 extension SupervisorDependencies {
     /// - Parameters:
     ///   - escoBinary: path of the `esco` executable the child runs.
     ///   - configFile, profile: passed on to the child unchanged.
-    public static func live(
+    static func live(
         config: ESCOConfiguration, configFile: String, profile: String, escoBinary: String, logger: Logger
     ) -> SupervisorDependencies {
         let clients = ServiceClients(config: config, logger: logger)
@@ -33,13 +34,9 @@ extension SupervisorDependencies {
             verifier: StoredStateVerifier(clients: clients, mounted: mounted),
             launcher: ArgvIngestLauncher(arguments: [escoBinary, "ingest", "--config", configFile, "--profile", profile]),
             settings: SupervisorSettings(
-                dependencyDeadline: .milliseconds(Int64(s.dependencyDeadlineSeconds * 1000)),
-                waitDeadline: .milliseconds(Int64(s.waitDeadlineSeconds * 1000)),
-                pollInterval: .milliseconds(Int64(s.pollIntervalSeconds * 1000)),
-                pollMaxInterval: .milliseconds(Int64(max(s.pollIntervalSeconds, 10) * 1000)),
-                terminationGrace: .milliseconds(Int64(s.graceSeconds * 1000)),
-                leaseTTL: .milliseconds(Int64(config.ingest.leaseTTLSeconds * 1000)),
-                heartbeatInterval: .milliseconds(Int64(min(10, config.ingest.heartbeatSeconds) * 1000))))
+                dependencyDeadline: s.dependencyDeadline, waitDeadline: s.waitDeadline, pollInterval: s.pollInterval,
+                pollMaxInterval: s.pollMaxInterval, terminationGrace: s.grace, leaseTTL: config.ingest.leaseTTL,
+                heartbeatInterval: Timing.supervisorHeartbeat(leaseHeartbeat: config.ingest.heartbeat)))
     }
 }
 

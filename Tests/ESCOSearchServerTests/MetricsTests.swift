@@ -1,5 +1,7 @@
+import ESCOSystem
 import ESCOCore
-import ESCOIngestion
+import ESCORuntime
+import SearchTestSupport
 import ESCOMetrics
 import ESCOSearch
 import ESCOSearchServer
@@ -14,17 +16,7 @@ import Testing
 @Suite(.serialized) struct MetricsTests {
     /// The server of `services` as `esco-search` builds it: the backend and readiness instrumented.
     static func instrumentedServer(_ services: StandInServices) throws -> SearchServer {
-        let metrics = SearchMetrics()
-        let expected = try services.clients.mountedFingerprint()
-        let readiness = SearchServer.readiness(
-            clients: services.clients, expectedFingerprint: expected,
-            cacheSeconds: 0, metrics: metrics)
-        var server = SearchServer(
-            engine: SearchEngine(backend: InstrumentedSearchBackend(services.backend, metrics: metrics)),
-            readiness: readiness, logger: .init(label: "test"), metrics: metrics)
-        server.ingestionSnapshot = SearchServer.ingestionSnapshots(
-            store: services.clients.store, expectedFingerprint: expected, metrics: metrics)
-        return server
+        try services.server(metrics: SearchMetrics())
     }
 
     static func scrape(_ url: String) async throws -> PrometheusText {
@@ -129,7 +121,7 @@ import Testing
             #expect(empty.value(MetricCatalog.status, ["status": "not_started"]) == 1)
             #expect(!empty.has(MetricCatalog.datasetInfo))
 
-            let now = RFC3339.nowMs()
+            let now = WallClock.nowMs()
             var state = IngestionState(
                 status: .completed, runId: "r1", holder: "h:1", generation: 1, heartbeatAtMs: now - 5000,
                 startedAtMs: now - 60000, endedAtMs: now - 5000, fingerprint: fingerprint,
@@ -211,7 +203,7 @@ import Testing
     @Test func printsTheIngestionGaugesOfMetrics() async throws {
         let services = try StandInServices()
         _ = try await services.clients.gateway.ensureSchema()
-        let now = RFC3339.nowMs()
+        let now = WallClock.nowMs()
         let state = IngestionState(
             status: .completed, runId: "r1", holder: "h:1", generation: 1, heartbeatAtMs: now, endedAtMs: now,
             fingerprint: try services.clients.mountedFingerprint(), counts: ["Skill": 300])

@@ -1,17 +1,17 @@
 import ESCOClients
-public import ESCOConfig
-import ESCOCore
-public import ESCOIngestion
-public import ESCOMetrics
+import ESCOConfig
+import ESCOMetrics
+import ESCORuntime
 import ESCOSearch
-public import Logging
+import ESCOSearchServer
+import Logging
 
 extension SearchServer {
-    /// The server over the real Weaviate and vectorizer of `config`. The mounted dataset's fingerprint is
+    /// esco-search's composition root: the server over the real Weaviate and vectorizer of `config`. The mounted dataset's fingerprint is
     /// computed once here (reading every file of `data.path`); when the dataset is not mounted, readiness
     /// checks the ingestion status only, and says so. Readiness also compares the live vectorizer's identity
     /// with the one stored at ingestion.
-    public static func live(config: ESCOConfiguration, logger: Logger) -> SearchServer {
+    static func live(config: ESCOConfiguration, logger: Logger) -> SearchServer {
         let clients = ServiceClients(config: config, logger: logger)
         let store = clients.store
         let metrics = SearchMetrics()
@@ -37,40 +37,26 @@ extension SearchServer {
         return server
     }
 
-    /// What `/metrics` reports of the ingestion: the state, and the history for the last completion, both
-    /// read from `store` and counted as Weaviate calls.
-    public static func ingestionSnapshots(store: StateStore, expectedFingerprint: String?, metrics: SearchMetrics)
+    /// What `/metrics` reports of the ingestion, read from `store`.
+    static func ingestionSnapshots(store: StateStore, expectedFingerprint: String?, metrics: SearchMetrics)
         -> @Sendable () async -> IngestionSnapshot
     {
-        {
-            await IngestionSnapshot.read(
-                nowMs: RFC3339.nowMs(), mountedFingerprint: expectedFingerprint,
-                current: { try await metrics.call(.weaviate, "read_state") { try await store.read() } },
-                history: {
-                    try await metrics.call(.weaviate, "read_history") {
-                        try await store.history(limit: 64).map(\.state)
-                    }
-                })
-        }
+        ingestionSnapshots(
+            expectedFingerprint: expectedFingerprint, metrics: metrics, readState: { try await store.read() },
+            readHistory: { try await store.history(limit: 64).map(\.state) })
     }
 
     /// `/readyz` over the stored state and the live vectorizer of `clients`.
     /// With `metrics`, its reads count as Weaviate `read_state` and vectorizer `identity` calls.
-    public static func readiness(
+    static func readiness(
         clients: ServiceClients, expectedFingerprint: String?, fingerprintNote: String? = nil, cacheSeconds: Double = 2,
         metrics: SearchMetrics? = nil
     ) -> Readiness {
         let store = clients.store
         let vectorizer = clients.vectorizerClient
-        return Readiness(
+        return .instrumented(
             expectedFingerprint: expectedFingerprint, fingerprintNote: fingerprintNote, cacheSeconds: cacheSeconds,
-            liveVectorizer: {
-                guard let metrics else { return try await vectorizer.identity(refresh: true) }
-                return try await metrics.call(.vectorizer, "identity") { try await vectorizer.identity(refresh: true) }
-            }
-        ) {
-            guard let metrics else { return try await store.read() }
-            return try await metrics.call(.weaviate, "read_state") { try await store.read() }
-        }
+            metrics: metrics, liveVectorizer: { try await vectorizer.identity(refresh: true) },
+            readState: { try await store.read() })
     }
 }
