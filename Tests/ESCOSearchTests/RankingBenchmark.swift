@@ -60,7 +60,8 @@ import Testing
         // Rankers with the same pools send the same Weaviate queries: answer repeats from memory.
         let memo = MemoizingBackend(backend)
         let types = Array(Set(file.queries.map(\.type))).sorted()
-        print("bench-ranking: \(file.queries.count) queries (\(types.map { t in "\(t) \(file.queries.filter { $0.type == t }.count)" }.joined(separator: ", ")))")
+        let counts = types.map { t in "\(t) \(file.queries.filter { $0.type == t }.count)" }
+        print("bench-ranking: \(file.queries.count) queries (\(counts.joined(separator: ", ")))")
         print(RankingMetrics.header())
         var byType: [(String, RankingMetrics)] = []
         var missesOfDefault: [String] = []

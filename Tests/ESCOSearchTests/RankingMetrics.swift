@@ -34,13 +34,13 @@ struct RankingMetrics: Equatable {
     private func share(_ n: Int) -> Double { queries == 0 ? 0 : Double(n) / Double(queries) }
 
     /// One table row: `name  n  R@1  R@5  R@10  MRR@10`, percentages with one decimal.
-    func row(_ name: String, width: Int = 34) -> String {
+    func row(_ name: String, width: Int = 42) -> String {
         let cells = [recallAt1, recallAt5, recallAt10].map { pad(String(format: "%.1f%%", $0 * 100), 7) }
         return name.padding(toLength: width, withPad: " ", startingAt: 0) + pad("\(queries)", 4)
             + cells.joined() + pad(String(format: "%.3f", mrrAt10), 8)
     }
 
-    static func header(width: Int = 34) -> String {
+    static func header(width: Int = 42) -> String {
         "ranker".padding(toLength: width, withPad: " ", startingAt: 0) + "   n    R@1    R@5   R@10  MRR@10"
     }
 
