@@ -180,8 +180,8 @@ let package = Package(
         .testTarget(
             name: "ESCOSearchTests",
             dependencies: [
-                "ESCOSearch", "ESCOCore", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion", "ESCOStandIns",
-                "SearchTestSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
+                "ESCOSearch", "ESCOCore", "ESCOClients", "ESCOConfig", "ESCODataset", "ESCOIngestion", "ESCORuntime",
+                "ESCOStandIns", "SearchTestSupport", "TestSupport", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -30,10 +30,34 @@ public protocol Ranker: Sendable {
     /// How much a non-preferred (alternative or hidden) label's certainty is lowered, so a query that is
     /// exactly one concept's preferred label and another's alternative label finds the first one first.
     var alternativeLabelPenalty: Double { get }
+    /// How many label and concept hits the engine fetches before ranking.
+    var pools: CandidatePools { get }
+}
+
+/// The candidate pools: the engine fetches the nearest `labels` Label objects and the nearest `concepts`
+/// objects of each searched class, widened for large limits (4 labels and 2 concepts per result asked for) up
+/// to `maxLabels` and `maxConcepts`. Wide pools matter because the fused order differs from either list's
+/// order; they cost larger Weaviate answers.
+public struct CandidatePools: Sendable, Hashable {
+    public var labels: Int
+    public var concepts: Int
+    public var maxLabels: Int
+    public var maxConcepts: Int
+
+    public init(labels: Int = 60, concepts: Int = 20, maxLabels: Int = 300, maxConcepts: Int = 150) {
+        self.labels = max(1, labels)
+        self.concepts = max(1, concepts)
+        self.maxLabels = max(self.labels, maxLabels)
+        self.maxConcepts = max(self.concepts, maxConcepts)
+    }
+
+    public func labelPool(limit: Int) -> Int { min(maxLabels, max(labels, limit * 4)) }
+    public func conceptPool(limit: Int) -> Int { min(maxConcepts, max(concepts, limit * 2)) }
 }
 
 extension Ranker {
     public var alternativeLabelPenalty: Double { 0.01 }
+    public var pools: CandidatePools { CandidatePools() }
 
     /// A label hit's certainty as this ranker weighs it (see `alternativeLabelPenalty`).
     public func labelScore(_ hit: VectorHit) -> Double {
@@ -58,12 +82,17 @@ extension Ranker {
 public struct FusedRanker: Ranker {
     /// Weight of the best label's certainty, 0...1.
     public var labelWeight: Double
+    public var pools: CandidatePools
 
-    public init(labelWeight: Double = 0.6) {
+    public init(labelWeight: Double = 0.6, pools: CandidatePools = CandidatePools()) {
         self.labelWeight = min(1, max(0, labelWeight))
+        self.pools = pools
     }
 
-    public var name: String { "fused(w=\(labelWeight))" }
+    public var name: String {
+        let p = pools == CandidatePools() ? "" : ",pools=\(pools.labels)/\(pools.concepts)"
+        return "fused(w=\(labelWeight)\(p))"
+    }
     public var usesLabels: Bool { labelWeight > 0 }
     public var usesConcepts: Bool { labelWeight < 1 }
 

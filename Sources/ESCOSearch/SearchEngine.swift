@@ -6,7 +6,10 @@ public struct SearchEngine: Sendable {
     public let backend: any SearchBackend
     public let ranker: any Ranker
 
-    public init(backend: any SearchBackend, ranker: any Ranker = FusedRanker()) {
+    /// The ranker used when none is given: the best measured one (docs/ARCHITECTURE.md#search).
+    public static let defaultRanker: any Ranker = FusedRanker()
+
+    public init(backend: any SearchBackend, ranker: any Ranker = SearchEngine.defaultRanker) {
         self.backend = backend
         self.ranker = ranker
     }
@@ -37,9 +40,8 @@ public struct SearchEngine: Sendable {
         -> [SearchResult]
     {
         let classes = type.classNames
-        // Wide candidate pools: the fused order differs from either list's order.
-        let labelPool = min(300, max(60, limit * 4))
-        let conceptPool = min(150, max(20, limit * 2))
+        let labelPool = ranker.pools.labelPool(limit: limit)
+        let conceptPool = ranker.pools.conceptPool(limit: limit)
         var labelHits: [VectorHit] = []
         var conceptHits: [VectorHit] = []
         try await withThrowingTaskGroup(of: (Bool, [VectorHit]).self) { group in

@@ -7,9 +7,14 @@ import Testing
 
 /// Search, show and enrich over the stand-ins with the sample ingested through the real pipeline.
 @Suite(.serialized) struct SearchIntegrationTests {
-    @Test func everySkillAndOccupationIsFoundFirstByItsPreferredLabel() async throws {
+    /// The exact-label guarantee is the engine's, not the ranker's: it holds for the default and for the ranker
+    /// that weighs labels alone (where another concept's identical alternative label competes hardest).
+    static let rankers: [String: any Ranker] = ["default": SearchEngine.defaultRanker, "label-only": LabelOnlyRanker()]
+
+    @Test(arguments: ["default", "label-only"])
+    func everySkillAndOccupationIsFoundFirstByItsPreferredLabel(ranker: String) async throws {
         let services = try await SampleFixture.shared.ingested()
-        let engine = services.engine
+        let engine = SearchEngine(backend: services.backend, ranker: try #require(Self.rankers[ranker]))
         let model = try await SampleFixture.shared.datasetModel()
         let cases = model.skills.map { ($0, ConceptType.skill) } + model.occupations.map { ($0, ConceptType.occupation) }
         #expect(cases.count == 360)

@@ -97,6 +97,17 @@ import Testing
         let c = ["z", "m", "a"].map { RankingCandidate(conceptUri: $0, conceptCertainty: 0.7) }
         #expect(ConceptOnlyRanker().rank(c).map(\.candidate.conceptUri) == ["a", "m", "z"])
     }
+
+    /// The default pools are the engine's former fixed ones: 60 labels and 20 concepts, 4 and 2 per result
+    /// asked for, at most 300 and 150.
+    @Test func defaultPoolsWidenWithTheLimitUpToTheirMaximum() {
+        let pools = SearchEngine.defaultRanker.pools
+        #expect([1, 10, 20, 50, 100, 1000].map { pools.labelPool(limit: $0) } == [60, 60, 80, 200, 300, 300])
+        #expect([1, 10, 20, 50, 100, 1000].map { pools.conceptPool(limit: $0) } == [20, 20, 40, 100, 150, 150])
+        let wide = CandidatePools(labels: 400, concepts: 200)
+        #expect(wide.labelPool(limit: 10) == 400 && wide.conceptPool(limit: 10) == 200)
+        #expect(FusedRanker(pools: wide).name == "fused(w=0.6,pools=400/200)" && FusedRanker().name == "fused(w=0.6)")
+    }
 }
 
 @Suite struct OutputTests {
