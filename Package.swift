@@ -162,7 +162,8 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ESCOStandInsTests", dependencies: ["ESCOStandIns", "TestSupport"]),
-        .testTarget(name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "ESCORuntime", "ESCOSystem", "TestSupport"]),
+        .testTarget(
+            name: "ESCOIngestionTests", dependencies: ["ESCOIngestion", "ESCORuntime", "ESCOSystem", "TestSupport"]),
         .testTarget(
             name: "ESCOSupervisorTests",
             dependencies: [

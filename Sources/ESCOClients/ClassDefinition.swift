@@ -12,7 +12,8 @@ public struct ClassDefinition: Sendable, Equatable {
 
     public init(json: JSONValue, source: String? = nil) throws {
         guard let name = json["class"]?.stringValue, !name.isEmpty else {
-            throw WeaviateError(code: .schema, baseURL: source ?? "schema", detail: "the class definition has no `class` name")
+            throw WeaviateError(
+                code: .schema, baseURL: source ?? "schema", detail: "the class definition has no `class` name")
         }
         self.name = name
         self.json = json
@@ -62,8 +63,9 @@ public struct ClassDefinition: Sendable, Equatable {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         } catch {
-            throw WeaviateError(code: .schema, baseURL: directory,
-                                detail: "cannot list the schema directory; set weaviate.schemaDirectory", underlying: error)
+            throw WeaviateError(
+                code: .schema, baseURL: directory,
+                detail: "cannot list the schema directory; set weaviate.schemaDirectory", underlying: error)
         }
         return try names.map { name in
             let path = (directory as NSString).appendingPathComponent(name)
@@ -73,8 +75,9 @@ public struct ClassDefinition: Sendable, Equatable {
                 text = try String(contentsOfFile: path, encoding: .utf8)
                 node = try Yams.compose(yaml: text)
             } catch {
-                throw WeaviateError(code: .schema, baseURL: path, detail: "cannot read the class definition: \(error)",
-                                    underlying: error)
+                throw WeaviateError(
+                    code: .schema, baseURL: path, detail: "cannot read the class definition: \(error)",
+                    underlying: error)
             }
             return try ClassDefinition(json: node.map(Self.jsonValue) ?? .null, source: path)
         }

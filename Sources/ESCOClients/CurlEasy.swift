@@ -15,8 +15,10 @@ final class CurlEasy {
 
     func perform(_ request: HTTPRequest, cancel: CancelFlag) -> Result<HTTPResponse, any Error> {
         guard let h = handle else {
-            return .failure(TransportError(code: .other, method: request.method, url: request.url,
-                                           message: "curl_easy_init failed", requestMayHaveBeenSent: false))
+            return .failure(
+                TransportError(
+                    code: .other, method: request.method, url: request.url,
+                    message: "curl_easy_init failed", requestMayHaveBeenSent: false))
         }
         // reset keeps the connection cache, so the next request to the same host reuses the socket.
         curl_easy_reset(h)
@@ -65,7 +67,8 @@ final class CurlEasy {
                     // COPYPOSTFIELDS: curl owns a copy, so the Swift array's lifetime does not matter.
                     body.withUnsafeBytes { raw in
                         var empty: UInt8 = 0
-                        let p = raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
+                        let p =
+                            raw.baseAddress.map { UnsafeMutableRawPointer(mutating: $0) }
                             ?? withUnsafeMutablePointer(to: &empty) { UnsafeMutableRawPointer($0) }
                         _ = esco_curl_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS, p)
                     }
@@ -84,10 +87,13 @@ final class CurlEasy {
         if rc == CURLE_ABORTED_BY_CALLBACK && cancel.isSet { return .failure(CancellationError()) }
         var pretransfer = 0.0
         _ = esco_curl_getinfo_double(h, CURLINFO_PRETRANSFER_TIME, &pretransfer)
-        let detail = String(decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let detail = String(
+            decoding: errorBuffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let message = detail.isEmpty ? String(cString: curl_easy_strerror(rc)) : detail
-        return .failure(TransportError(code: Self.classify(rc), method: request.method, url: request.url,
-                                       message: message, requestMayHaveBeenSent: pretransfer > 0))
+        return .failure(
+            TransportError(
+                code: Self.classify(rc), method: request.method, url: request.url,
+                message: message, requestMayHaveBeenSent: pretransfer > 0))
     }
 
     static func classify(_ rc: CURLcode) -> TransportError.Code {

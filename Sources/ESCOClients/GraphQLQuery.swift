@@ -50,11 +50,15 @@ public struct WhereFilter: Sendable, Equatable {
 
     public static func equal(_ path: [String], _ v: Value) -> Self { .init(op: .equal, path: path, value: v) }
     public static func notEqual(_ path: [String], _ v: Value) -> Self { .init(op: .notEqual, path: path, value: v) }
-    public static func like(_ path: [String], _ pattern: String) -> Self { .init(op: .like, path: path, value: .text(pattern)) }
+    public static func like(_ path: [String], _ pattern: String) -> Self {
+        .init(op: .like, path: path, value: .text(pattern))
+    }
     public static func containsAny(_ path: [String], _ v: [String]) -> Self {
         .init(op: .containsAny, path: path, value: .texts(v))
     }
-    public static func greaterThan(_ path: [String], _ v: Value) -> Self { .init(op: .greaterThan, path: path, value: v) }
+    public static func greaterThan(_ path: [String], _ v: Value) -> Self {
+        .init(op: .greaterThan, path: path, value: v)
+    }
     public static func lessThan(_ path: [String], _ v: Value) -> Self { .init(op: .lessThan, path: path, value: v) }
     public static func and(_ operands: [WhereFilter]) -> Self { .init(op: .and, operands: operands) }
     public static func or(_ operands: [WhereFilter]) -> Self { .init(op: .or, operands: operands) }
@@ -98,7 +102,9 @@ public indirect enum GraphQLField: Sendable, Equatable, ExpressibleByStringLiter
         switch self {
         case .property(let p): return p
         case .reference(let name, let targets):
-            let inner = targets.map { "... on \($0.className) { " + $0.fields.map(\.rendered).joined(separator: " ") + " }" }
+            let inner = targets.map {
+                "... on \($0.className) { " + $0.fields.map(\.rendered).joined(separator: " ") + " }"
+            }
             return name + " { " + inner.joined(separator: " ") + " }"
         }
     }
@@ -118,9 +124,11 @@ public struct AdditionalFields: OptionSet, Sendable {
     public static let lastUpdateTimeUnix = AdditionalFields(rawValue: 32)
 
     var names: [String] {
-        [(Self.id, "id"), (.distance, "distance"), (.certainty, "certainty"), (.vector, "vector"),
-         (.creationTimeUnix, "creationTimeUnix"), (.lastUpdateTimeUnix, "lastUpdateTimeUnix")]
-            .filter { contains($0.0) }.map(\.1)
+        [
+            (Self.id, "id"), (.distance, "distance"), (.certainty, "certainty"), (.vector, "vector"),
+            (.creationTimeUnix, "creationTimeUnix"), (.lastUpdateTimeUnix, "lastUpdateTimeUnix"),
+        ]
+        .filter { contains($0.0) }.map(\.1)
     }
 }
 
@@ -181,9 +189,12 @@ public struct GraphQLGet: Sendable {
             args.append("nearVector: {" + nv + "}")
         }
         if !sort.isEmpty {
-            args.append("sort: [" + sort.map {
-                "{path: [" + $0.path.map(graphQLString).joined(separator: ", ") + "], order: " + ($0.ascending ? "asc" : "desc") + "}"
-            }.joined(separator: ", ") + "]")
+            args.append(
+                "sort: ["
+                    + sort.map {
+                        "{path: [" + $0.path.map(graphQLString).joined(separator: ", ") + "], order: "
+                            + ($0.ascending ? "asc" : "desc") + "}"
+                    }.joined(separator: ", ") + "]")
         }
         if let limit { args.append("limit: \(limit)") }
         if let offset { args.append("offset: \(offset)") }

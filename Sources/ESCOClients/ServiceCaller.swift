@@ -31,8 +31,9 @@ struct ServiceCaller: Sendable {
         var headers = defaultHeaders
         if body != nil { headers.append(("Content-Type", "application/json")) }
         headers.append(("Accept", "application/json"))
-        let request = HTTPRequest(method: method, url: baseURL + pathAndQuery, headers: headers, body: body,
-                                  connectTimeout: connectTimeout, timeout: timeout ?? requestTimeout)
+        let request = HTTPRequest(
+            method: method, url: baseURL + pathAndQuery, headers: headers, body: body,
+            connectTimeout: connectTimeout, timeout: timeout ?? requestTimeout)
         var attempt = 0
         while true {
             attempt += 1
@@ -45,20 +46,24 @@ struct ServiceCaller: Sendable {
                 }
                 let after = response.headers["retry-after"].flatMap(Double.init).flatMap(Self.retryAfter)
                 let delay = retry.delay(beforeRetry: attempt - 1, retryAfter: after)
-                logger.debug("retrying after HTTP status", metadata: [
-                    "method": "\(method)", "url": "\(request.url)", "status": "\(response.status)",
-                    "attempt": "\(attempt)", "delay": "\(delay)",
-                ])
+                logger.debug(
+                    "retrying after HTTP status",
+                    metadata: [
+                        "method": "\(method)", "url": "\(request.url)", "status": "\(response.status)",
+                        "attempt": "\(attempt)", "delay": "\(delay)",
+                    ])
                 try await retry.sleep(delay)
             } catch let error as TransportError {
                 if last || !RetryPolicy.isRetryable(error, idempotent: idempotent) {
                     throw Failure(transport: error, attempts: attempt)
                 }
                 let delay = retry.delay(beforeRetry: attempt - 1)
-                logger.debug("retrying after transport failure", metadata: [
-                    "method": "\(method)", "url": "\(request.url)", "error": "\(error.code)",
-                    "attempt": "\(attempt)", "delay": "\(delay)",
-                ])
+                logger.debug(
+                    "retrying after transport failure",
+                    metadata: [
+                        "method": "\(method)", "url": "\(request.url)", "error": "\(error.code)",
+                        "attempt": "\(attempt)", "delay": "\(delay)",
+                    ])
                 try await retry.sleep(delay)
             }
         }

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// On-disk vectors keyed by (model identity, text), so a re-run never re-vectorises a text.
@@ -88,7 +88,9 @@ public final class VectorCache: Sendable {
             keys.map { key -> [Float]? in
                 guard let loc = s.index[key] else { return nil }
                 var payload = [UInt8](repeating: 0, count: loc.payloadLength)
-                let n = payload.withUnsafeMutableBytes { pread(s.segments[loc.segment].fd, $0.baseAddress, $0.count, off_t(loc.payloadOffset)) }
+                let n = payload.withUnsafeMutableBytes {
+                    pread(s.segments[loc.segment].fd, $0.baseAddress, $0.count, off_t(loc.payloadOffset))
+                }
                 guard n == loc.payloadLength, CRC32.checksum(payload) == loc.crc else {
                     s.index[key] = nil
                     s.skippedRecords += 1
@@ -220,7 +222,8 @@ public final class VectorCache: Sendable {
         out.reserveCapacity(bytes.count / 4)
         var i = bytes.startIndex
         while i + 4 <= bytes.endIndex {
-            let bits = UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
+            let bits =
+                UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
             out.append(Float(bitPattern: bits))
             i += 4
         }

@@ -1,5 +1,5 @@
-import ESCOSystem
 public import ESCOCore
+import ESCOSystem
 import Foundation
 public import Logging
 import Synchronization
@@ -80,7 +80,8 @@ public final class VectorizerClient: TextVectorizing {
             defaultHeaders: [], logger: logger)
         probeCaller = ServiceCaller(
             baseURL: configuration.url, transport: caller.transport, retry: RetryPolicy(retries: 0),
-            connectTimeout: min(configuration.connectTimeout, .seconds(5)), requestTimeout: .seconds(10), defaultHeaders: [],
+            connectTimeout: min(configuration.connectTimeout, .seconds(5)), requestTimeout: .seconds(10),
+            defaultHeaders: [],
             logger: logger)
         switch configuration.batchTexts {
         case .always: state.withLock { $0.batchSupported = true }
@@ -93,8 +94,9 @@ public final class VectorizerClient: TextVectorizing {
 
     /// `GET /.well-known/ready` answered 204 or 200 (one attempt).
     public func isReady() async -> Bool {
-        let request = HTTPRequest(method: "GET", url: url + "/.well-known/ready",
-                                  connectTimeout: configuration.connectTimeout, timeout: .seconds(10))
+        let request = HTTPRequest(
+            method: "GET", url: url + "/.well-known/ready",
+            connectTimeout: configuration.connectTimeout, timeout: .seconds(10))
         let status = try? await caller.transport.send(request).status
         return status == 204 || status == 200
     }
@@ -192,7 +194,9 @@ public final class VectorizerClient: TextVectorizing {
         guard let list = json["vectors"]?.arrayValue, list.count == texts.count else {
             throw malformed("expected \(texts.count) vectors in \"vectors\"")
         }
-        return try list.map { guard let v = floats($0) else { throw malformed("a vector is not numbers") }; return v }
+        return try list.map {
+            guard let v = floats($0) else { throw malformed("a vector is not numbers") }; return v
+        }
     }
 
     /// nil when the server rejects `{"texts"}` with a 4xx (older servers answer 422: `text` missing).
@@ -218,14 +222,16 @@ public final class VectorizerClient: TextVectorizing {
     }
 
     private func malformed(_ what: String) -> VectorizerError {
-        VectorizerError(code: .decoding, baseURL: url, method: "POST", path: "/vectors", status: 200,
-                        message: "unexpected response: \(what)", attempts: 1)
+        VectorizerError(
+            code: .decoding, baseURL: url, method: "POST", path: "/vectors", status: 200,
+            message: "unexpected response: \(what)", attempts: 1)
     }
 
     private func decode(_ body: [UInt8], _ method: String, _ path: String) throws -> JSONValue {
         do { return try JSONCoding.decode(body) } catch {
-            throw VectorizerError(code: .decoding, baseURL: url, method: method, path: path, status: 200,
-                                  message: "the response is not JSON", attempts: 1)
+            throw VectorizerError(
+                code: .decoding, baseURL: url, method: method, path: path, status: 200,
+                message: "the response is not JSON", attempts: 1)
         }
     }
 
@@ -237,16 +243,18 @@ public final class VectorizerClient: TextVectorizing {
         do {
             outcome = try await (using ?? caller).call(method, path, body: bytes)
         } catch let failure as ServiceCaller.Failure {
-            throw VectorizerError(code: .connection, baseURL: url, method: method, path: path, status: nil,
-                                  message: failure.transport.message
-                                      + "; check vectorizer.url (or T2V_URL) and that the vectorizer is running",
-                                  attempts: failure.attempts)
+            throw VectorizerError(
+                code: .connection, baseURL: url, method: method, path: path, status: nil,
+                message: failure.transport.message
+                    + "; check vectorizer.url (or T2V_URL) and that the vectorizer is running",
+                attempts: failure.attempts)
         }
         guard outcome.response.status == 200 else {
             let detail = Self.errorDetail(outcome.response.body)
-            throw VectorizerError(code: .http, baseURL: url, method: method, path: path, status: outcome.response.status,
-                                  message: detail.isEmpty ? "unexpected status (empty body)" : detail,
-                                  attempts: outcome.attempts)
+            throw VectorizerError(
+                code: .http, baseURL: url, method: method, path: path, status: outcome.response.status,
+                message: detail.isEmpty ? "unexpected status (empty body)" : detail,
+                attempts: outcome.attempts)
         }
         return outcome.response
     }
@@ -269,7 +277,8 @@ extension VectorizerClient {
                 text = d
             } else if let list = json["detail"]?.arrayValue {
                 text = list.map { item -> String in
-                    let loc = item["loc"]?.arrayValue?.map { $0.stringValue ?? $0.intValue.map(String.init) ?? "?" }
+                    let loc =
+                        item["loc"]?.arrayValue?.map { $0.stringValue ?? $0.intValue.map(String.init) ?? "?" }
                         .joined(separator: ".") ?? "?"
                     let type = item["type"]?.stringValue.map { " (\($0))" } ?? ""
                     return "\(loc): \(item["msg"]?.stringValue ?? "invalid")\(type)"

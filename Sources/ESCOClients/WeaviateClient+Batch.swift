@@ -64,15 +64,18 @@ extension WeaviateClient {
             let results = try await batchObjects(pending)
             failures = results.filter { !$0.succeeded }
             if !failures.isEmpty {
-                logger.debug("batch items failed", metadata: [
-                    "failed": "\(failures.count)", "sent": "\(pending.count)", "round": "\(round)",
-                ])
+                logger.debug(
+                    "batch items failed",
+                    metadata: [
+                        "failed": "\(failures.count)", "sent": "\(pending.count)", "round": "\(round)",
+                    ])
             }
             pending = failures.map { pending[$0.index] }
         }
         if !failures.isEmpty {
-            throw BatchError(baseURL: url, path: "/v1/batch/objects", failures: failures, total: objects.count,
-                             attempts: round)
+            throw BatchError(
+                baseURL: url, path: "/v1/batch/objects", failures: failures, total: objects.count,
+                attempts: round)
         }
     }
 
@@ -82,12 +85,13 @@ extension WeaviateClient {
         var results: [BatchItemResult] = []
         for start in stride(from: 0, to: refs.count, by: max(1, configuration.batchSize)) {
             let chunk = refs[start..<min(refs.count, start + max(1, configuration.batchSize))]
-            let body: JSONValue = .array(chunk.map { ref in
-                [
-                    "from": .string(Beacon.from(className: ref.fromClass, id: ref.fromID, property: ref.property)),
-                    "to": .string(Beacon.to(className: ref.toClass, id: ref.toID)),
-                ]
-            })
+            let body: JSONValue = .array(
+                chunk.map { ref in
+                    [
+                        "from": .string(Beacon.from(className: ref.fromClass, id: ref.fromID, property: ref.property)),
+                        "to": .string(Beacon.to(className: ref.toClass, id: ref.toID)),
+                    ]
+                })
             let items = try await batchItems("/v1/batch/references", body: body, count: chunk.count, idempotent: false)
             for (offset, ref) in chunk.enumerated() {
                 let from = Beacon.from(className: ref.fromClass, id: ref.fromID, property: ref.property)
@@ -99,11 +103,13 @@ extension WeaviateClient {
 
     /// Per-item error messages of one batch response, in request order.
     private func batchItems(_ path: String, body: JSONValue, count: Int, idempotent: Bool) async throws -> [[String]] {
-        let response = try await json("POST", path, query: consistencyQuery, body: body, expect: [200],
-                                      idempotent: idempotent)
+        let response = try await json(
+            "POST", path, query: consistencyQuery, body: body, expect: [200],
+            idempotent: idempotent)
         guard let items = response.arrayValue else {
-            throw WeaviateError(code: .decoding, baseURL: url, method: "POST", path: path,
-                                detail: "expected a JSON array with one result per item")
+            throw WeaviateError(
+                code: .decoding, baseURL: url, method: "POST", path: path,
+                detail: "expected a JSON array with one result per item")
         }
         return (0..<count).map { i in
             guard i < items.count else { return ["Weaviate returned no result for this item"] }

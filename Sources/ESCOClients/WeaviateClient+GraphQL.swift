@@ -8,8 +8,9 @@ extension WeaviateClient {
         let body = try await json("POST", "/v1/graphql", body: ["query": .string(query)], expect: [200])
         let errors = body["errors"]?.arrayValue ?? []
         if !errors.isEmpty {
-            throw WeaviateError(code: .graphQL, baseURL: url, method: "POST", path: "/v1/graphql",
-                                status: 200, serverMessages: errors.map { $0["message"]?.stringValue ?? "\($0)" })
+            throw WeaviateError(
+                code: .graphQL, baseURL: url, method: "POST", path: "/v1/graphql",
+                status: 200, serverMessages: errors.map { $0["message"]?.stringValue ?? "\($0)" })
         }
         return body["data"] ?? .null
     }
@@ -24,8 +25,9 @@ extension WeaviateClient {
     public func aggregateCount(className: String, where filter: WhereFilter? = nil) async throws -> Int {
         let data = try await graphQL(GraphQLAggregate(className: className, filter: filter).rendered)
         guard let count = data["Aggregate"]?[className]?.arrayValue?.first?["meta"]?["count"]?.intValue else {
-            throw WeaviateError(code: .decoding, baseURL: url, method: "POST", path: "/v1/graphql",
-                                detail: "no Aggregate.\(className)[0].meta.count in the response")
+            throw WeaviateError(
+                code: .decoding, baseURL: url, method: "POST", path: "/v1/graphql",
+                detail: "no Aggregate.\(className)[0].meta.count in the response")
         }
         return count
     }

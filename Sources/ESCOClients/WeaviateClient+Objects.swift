@@ -13,15 +13,17 @@ extension WeaviateClient {
         let response = try await send("GET", path, query: query, expect: [200, 404])
         if response.status == 404 { return nil }
         guard let object = WeaviateObject(json: try decode(response.body, "GET", path)) else {
-            throw WeaviateError(code: .decoding, baseURL: url, method: "GET", path: path,
-                                detail: "the object has no class or id")
+            throw WeaviateError(
+                code: .decoding, baseURL: url, method: "GET", path: path,
+                detail: "the object has no class or id")
         }
         return object
     }
 
     /// `HEAD /v1/objects/{class}/{id}`: 204 exists, 404 does not.
     public func objectExists(className: String, id: String) async throws -> Bool {
-        let response = try await send("HEAD", objectPath(className, id), query: consistencyQuery, expect: [200, 204, 404])
+        let response = try await send(
+            "HEAD", objectPath(className, id), query: consistencyQuery, expect: [200, 204, 404])
         return response.status != 404
     }
 
@@ -30,7 +32,8 @@ extension WeaviateClient {
     public func createObject(_ object: WeaviateObject) async throws {
         do {
             _ = try await send("POST", "/v1/objects", query: consistencyQuery, body: object.json, expect: [200])
-        } catch var error as WeaviateError where error.status == 422
+        } catch var error as WeaviateError
+            where error.status == 422
             && (error.serverMessage ?? "").lowercased().contains("already exists")
         {
             error.code = .alreadyExists
@@ -41,8 +44,9 @@ extension WeaviateClient {
     /// `PUT /v1/objects/{class}/{id}`: replaces the whole object. Send the vector too: a PUT without a vector
     /// drops it when the vectorizer is `none`. Weaviate answers 500 for a missing object in 1.25-1.32.
     public func putObject(_ object: WeaviateObject) async throws {
-        _ = try await send("PUT", objectPath(object.className, object.id), query: consistencyQuery,
-                           body: object.json, expect: [200])
+        _ = try await send(
+            "PUT", objectPath(object.className, object.id), query: consistencyQuery,
+            body: object.json, expect: [200])
     }
 
     /// `PATCH /v1/objects/{class}/{id}`: merges `properties` into the stored object.
@@ -50,8 +54,9 @@ extension WeaviateClient {
         async throws
     {
         let object = WeaviateObject(className: className, id: id, properties: properties, vector: vector)
-        _ = try await send("PATCH", objectPath(className, id), query: consistencyQuery, body: object.json,
-                           expect: [200, 204])
+        _ = try await send(
+            "PATCH", objectPath(className, id), query: consistencyQuery, body: object.json,
+            expect: [200, 204])
     }
 
     /// `DELETE /v1/objects/{class}/{id}`: afterwards the object is gone. Weaviate 1.32 deletes without an existence

@@ -42,8 +42,9 @@ extension WeaviateClient {
             plan = SchemaPlan(ours: classes, schema: try await getSchema())
             try throwIfConflicting(plan, written: true)
             if let gone = plan.classesToCreate.first {
-                throw schemaError("class \(gone.name) is missing right after it was created: something deleted it; "
-                    + "check what else manages this Weaviate's schema, then run again")
+                throw schemaError(
+                    "class \(gone.name) is missing right after it was created: something deleted it; "
+                        + "check what else manages this Weaviate's schema, then run again")
             }
         }
         for missing in plan.propertiesToAdd {
@@ -56,22 +57,26 @@ extension WeaviateClient {
         plan = SchemaPlan(ours: classes, schema: try await getSchema())
         try throwIfConflicting(plan, written: true)
         guard plan.isComplete else {
-            let names = (plan.classesToCreate.map(\.name)
+            let names =
+                (plan.classesToCreate.map(\.name)
                 + plan.propertiesToAdd.map { "\($0.className).\($0.property.name)" }).joined(separator: ", ")
-            throw schemaError("still missing after they were created: \(names); something deleted them; check what "
-                + "else manages this Weaviate's schema, then run again")
+            throw schemaError(
+                "still missing after they were created: \(names); something deleted them; check what "
+                    + "else manages this Weaviate's schema, then run again")
         }
         return report
     }
 
     private func throwIfConflicting(_ plan: SchemaPlan, written: Bool) throws {
         guard !plan.conflicts.isEmpty else { return }
-        let what = written
+        let what =
+            written
             ? ". Another runner (or a person) created it differently while esco was creating the schema"
             : ". Nothing was changed"
-        throw schemaError(plan.conflicts.joined(separator: "; ") + what
-            + "; make resources/schemas and Weaviate agree: migrate or delete the class yourself (esco never drops "
-            + "data), or change the definition in resources/schemas")
+        throw schemaError(
+            plan.conflicts.joined(separator: "; ") + what
+                + "; make resources/schemas and Weaviate agree: migrate or delete the class yourself (esco never drops "
+                + "data), or change the definition in resources/schemas")
     }
 
     private func schemaError(_ detail: String) -> WeaviateError {
@@ -92,12 +97,14 @@ extension WeaviateClient {
                 logger.debug("class created concurrently", metadata: ["class": "\(cls.name)", "message": "\(message)"])
                 return false
             case .similarClass(let other):
-                throw schemaError("class \(cls.name)\(SchemaPlan.origin(cls)): Weaviate holds a class named "
-                    + "\"\(other)\", which differs only in case, and refuses the new one (\(message)); rename or "
-                    + "delete one of them")
+                throw schemaError(
+                    "class \(cls.name)\(SchemaPlan.origin(cls)): Weaviate holds a class named "
+                        + "\"\(other)\", which differs only in case, and refuses the new one (\(message)); rename or "
+                        + "delete one of them")
             case .alias(let alias):
-                throw schemaError("class \(cls.name)\(SchemaPlan.origin(cls)): Weaviate has an alias named "
-                    + "\"\(alias)\" (\(message)); delete or rename the alias (DELETE /v1/aliases/\(alias))")
+                throw schemaError(
+                    "class \(cls.name)\(SchemaPlan.origin(cls)): Weaviate has an alias named "
+                        + "\"\(alias)\" (\(message)); delete or rename the alias (DELETE /v1/aliases/\(alias))")
             case .propertyExists, .other:
                 throw refused(error, cls)
             }
@@ -117,8 +124,9 @@ extension WeaviateClient {
                 e.detail = "Weaviate refused property \(missing.property.name) of class \(missing.className)"
                 throw e
             }
-            logger.debug("property added concurrently",
-                         metadata: ["class": "\(missing.className)", "property": "\(missing.property.name)"])
+            logger.debug(
+                "property added concurrently",
+                metadata: ["class": "\(missing.className)", "property": "\(missing.property.name)"])
             return false
         }
     }
@@ -130,7 +138,8 @@ extension WeaviateClient {
         var detail = "Weaviate refused class \(cls.name)\(SchemaPlan.origin(cls))"
         let message = error.serverMessage ?? ""
         if message.contains("replication factor") || message.contains("enough weaviate nodes for replication") {
-            detail += configuration.replicationFactor == nil
+            detail +=
+                configuration.replicationFactor == nil
                 ? "; set weaviate.replicationFactor in the profile to a factor this Weaviate accepts"
                 : "; change weaviate.replicationFactor (now \(configuration.replicationFactor!)) in the profile, or "
                     + "remove it to let Weaviate's REPLICATION_MINIMUM_FACTOR apply"

@@ -42,9 +42,10 @@ public final class WeaviateClient: Sendable {
     public func isLive() async -> Bool { await probe("/v1/.well-known/live") }
 
     private func probe(_ path: String) async -> Bool {
-        let request = HTTPRequest(method: "GET", url: url + path, headers: caller.defaultHeaders,
-                                  connectTimeout: configuration.connectTimeout,
-                                  timeout: min(configuration.requestTimeout, .seconds(10)))
+        let request = HTTPRequest(
+            method: "GET", url: url + path, headers: caller.defaultHeaders,
+            connectTimeout: configuration.connectTimeout,
+            timeout: min(configuration.requestTimeout, .seconds(10)))
         return (try? await caller.transport.send(request).status) == 200
     }
 
@@ -69,18 +70,21 @@ public final class WeaviateClient: Sendable {
         do {
             outcome = try await caller.call(method, pathAndQuery, body: bytes, idempotent: idempotent)
         } catch let failure as ServiceCaller.Failure {
-            let code: WeaviateError.Code = switch failure.transport.code {
-            case .timeout: .timeout
-            case .tls: .tls
-            default: .connection
-            }
-            throw WeaviateError(code: code, baseURL: url, method: method, path: path, attempts: failure.attempts,
-                                underlying: failure.transport)
+            let code: WeaviateError.Code =
+                switch failure.transport.code {
+                case .timeout: .timeout
+                case .tls: .tls
+                default: .connection
+                }
+            throw WeaviateError(
+                code: code, baseURL: url, method: method, path: path, attempts: failure.attempts,
+                underlying: failure.transport)
         }
         let response = outcome.response
         guard expect.contains(response.status) else {
-            throw WeaviateError(code: .http, baseURL: url, method: method, path: path, status: response.status,
-                                serverMessages: WeaviateError.messages(in: response.body), attempts: outcome.attempts)
+            throw WeaviateError(
+                code: .http, baseURL: url, method: method, path: path, status: response.status,
+                serverMessages: WeaviateError.messages(in: response.body), attempts: outcome.attempts)
         }
         return response
     }
@@ -97,8 +101,9 @@ public final class WeaviateClient: Sendable {
         do {
             return try JSONCoding.decode(body)
         } catch {
-            throw WeaviateError(code: .decoding, baseURL: url, method: method, path: path,
-                                detail: "the body is not JSON", underlying: error)
+            throw WeaviateError(
+                code: .decoding, baseURL: url, method: method, path: path,
+                detail: "the body is not JSON", underlying: error)
         }
     }
 

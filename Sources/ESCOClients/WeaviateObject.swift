@@ -29,7 +29,9 @@ public struct WeaviateObject: Sendable, Equatable {
 
     /// The REST body (`class`, `id`, `properties`, `vector` when present).
     public var json: JSONValue {
-        var o: [String: JSONValue] = ["class": .string(className), "id": .string(id), "properties": .object(properties)]
+        var o: [String: JSONValue] = [
+            "class": .string(className), "id": .string(id), "properties": .object(properties),
+        ]
         if let vector { o["vector"] = .array(vector.map { .number(Double($0)) }) }
         return .object(o)
     }

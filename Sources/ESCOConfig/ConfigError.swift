@@ -5,7 +5,9 @@
 public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
     /// What kind of problem this is; extensible, compare with the static members.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Kind: String { case unreadable, invalidYAML, unknownProfile, unknownKey, wrongType, badURL, outOfRange, badValue }
+        private enum Kind: String {
+            case unreadable, invalidYAML, unknownProfile, unknownKey, wrongType, badURL, outOfRange, badValue
+        }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
         public static let unreadable = Code(.unreadable)
@@ -29,7 +31,8 @@ public struct ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
     public var keyPath: String?
     public var message: String
 
-    public init(code: Code, file: String, line: Int? = nil, column: Int? = nil, keyPath: String? = nil, message: String) {
+    public init(code: Code, file: String, line: Int? = nil, column: Int? = nil, keyPath: String? = nil, message: String)
+    {
         self.code = code
         self.file = file
         self.line = line

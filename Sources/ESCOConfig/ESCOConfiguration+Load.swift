@@ -1,5 +1,5 @@
-import Foundation
 import ESCOClients
+import Foundation
 import Yams
 
 extension ESCOConfiguration {
@@ -22,11 +22,13 @@ extension ESCOConfiguration {
         } catch {
             throw ConfigError(
                 code: .unreadable, file: file,
-                message: "cannot read the configuration file (\(Self.reason(error))); pass --config with a readable YAML file"
+                message:
+                    "cannot read the configuration file (\(Self.reason(error))); pass --config with a readable YAML file"
             )
         }
-        return try parse(yaml: text, file: file, profile: profile, environment: environment,
-                         workingDirectory: workingDirectory)
+        return try parse(
+            yaml: text, file: file, profile: profile, environment: environment,
+            workingDirectory: workingDirectory)
     }
 
     /// Like `load(file:...)` for YAML already in memory; `file` is only used in error messages.
@@ -43,19 +45,22 @@ extension ESCOConfiguration {
         let reader = NodeReader(file: file)
         var config = ESCOConfiguration(profile: profile)
         guard let root else {
-            throw ConfigError(code: .unknownProfile, file: file, keyPath: "profiles",
-                              message: "the file is empty; expected a `profiles:` mapping with a \"\(profile)\" profile")
+            throw ConfigError(
+                code: .unknownProfile, file: file, keyPath: "profiles",
+                message: "the file is empty; expected a `profiles:` mapping with a \"\(profile)\" profile")
         }
         let top = try reader.mapping(root, path: "")
         try reader.checkKeys(top, allowed: ["profiles"], path: "")
         guard let profilesNode = top.first(where: { $0.key == "profiles" })?.value else {
-            throw reader.error(.unknownProfile, root, "", "missing `profiles:`; expected profiles such as default, local, cloud")
+            throw reader.error(
+                .unknownProfile, root, "", "missing `profiles:`; expected profiles such as default, local, cloud")
         }
         let profiles = try reader.mapping(profilesNode, path: "profiles")
         guard let profileNode = profiles.first(where: { $0.key == profile })?.value else {
             let known = profiles.map { "\"\($0.key)\"" }.joined(separator: ", ")
-            throw reader.error(.unknownProfile, profilesNode, "profiles",
-                               "unknown profile \"\(profile)\"; known profiles: \(known)")
+            throw reader.error(
+                .unknownProfile, profilesNode, "profiles",
+                "unknown profile \"\(profile)\"; known profiles: \(known)")
         }
         try reader.readProfile(profileNode, path: "profiles.\(profile)", into: &config)
         try applyEnvironment(environment, to: &config)
@@ -120,11 +125,13 @@ extension ESCOConfiguration {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let ctx = context.map { "\($0.text) " } ?? ""
-            return ConfigError(code: .invalidYAML, file: file, line: mark.line, column: mark.column,
-                               message: "invalid YAML: \(ctx)\(problem)")
+            return ConfigError(
+                code: .invalidYAML, file: file, line: mark.line, column: mark.column,
+                message: "invalid YAML: \(ctx)\(problem)")
         case .duplicatedKeysInMapping(let duplicates, let context):
-            return ConfigError(code: .invalidYAML, file: file, line: context.mark.line, column: context.mark.column,
-                               message: "invalid YAML: duplicated key(s) \(duplicates.sorted().joined(separator: ", "))")
+            return ConfigError(
+                code: .invalidYAML, file: file, line: context.mark.line, column: context.mark.column,
+                message: "invalid YAML: duplicated key(s) \(duplicates.sorted().joined(separator: ", "))")
         default:
             return ConfigError(code: .invalidYAML, file: file, message: "invalid YAML: \(error)")
         }

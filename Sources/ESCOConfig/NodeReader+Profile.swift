@@ -1,5 +1,5 @@
-import ESCOCore
 import ESCOClients
+import ESCOCore
 import Foundation
 import Yams
 
@@ -8,8 +8,9 @@ extension NodeReader {
     func readProfile(_ node: Node, path: String, into config: inout ESCOConfiguration) throws {
         if isNull(node) { return }
         let sections = try mapping(node, path: path)
-        try checkKeys(sections, allowed: ["weaviate", "vectorizer", "data", "lock", "ingest", "supervisor", "search"],
-                      path: path)
+        try checkKeys(
+            sections, allowed: ["weaviate", "vectorizer", "data", "lock", "ingest", "supervisor", "search"],
+            path: path)
         for s in sections where !isNull(s.value) {
             let p = join(path, s.key)
             let entries = try mapping(s.value, path: p)
@@ -34,14 +35,17 @@ extension NodeReader {
     private func readWeaviate(_ entries: [Entry], _ path: String, _ w: inout ESCOConfiguration.Weaviate) throws {
         if let secret = entries.first(where: { $0.key == "apiKey" }) {
             // Said explicitly, and without echoing the value: a key in a file ends up in git and in logs.
-            throw error(.unknownKey, secret.keyNode, join(path, "apiKey"),
-                        "API keys are not read from the file; set apiKeyEnv to the name of an environment variable "
-                            + "holding the key (or set WEAVIATE_API_KEY)")
+            throw error(
+                .unknownKey, secret.keyNode, join(path, "apiKey"),
+                "API keys are not read from the file; set apiKeyEnv to the name of an environment variable "
+                    + "holding the key (or set WEAVIATE_API_KEY)")
         }
-        try checkKeys(entries, allowed: [
-            "url", "apiKeyEnv", "connectTimeoutSeconds", "requestTimeoutSeconds", "retries", "batchSize",
-            "consistencyLevel", "schemaDirectory", "replicationFactor",
-        ], path: path)
+        try checkKeys(
+            entries,
+            allowed: [
+                "url", "apiKeyEnv", "connectTimeoutSeconds", "requestTimeoutSeconds", "retries", "batchSize",
+                "consistencyLevel", "schemaDirectory", "replicationFactor",
+            ], path: path)
         for e in entries {
             let p = join(path, e.key), v = e.value
             if isNull(v) {
@@ -55,7 +59,8 @@ extension NodeReader {
             case "apiKeyEnv":
                 let name = try string(v, p)
                 guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-                    throw error(.badValue, v, p, "expected the name of an environment variable, such as WEAVIATE_API_KEY")
+                    throw error(
+                        .badValue, v, p, "expected the name of an environment variable, such as WEAVIATE_API_KEY")
                 }
                 w.apiKeyEnv = name
             case "connectTimeoutSeconds": w.connectTimeout = try seconds(v, p, 0.1...600)
@@ -75,10 +80,12 @@ extension NodeReader {
     }
 
     private func readVectorizer(_ entries: [Entry], _ path: String, _ t: inout ESCOConfiguration.Vectorizer) throws {
-        try checkKeys(entries, allowed: [
-            "url", "maxInFlight", "connectTimeoutSeconds", "requestTimeoutSeconds", "retries", "batchTexts",
-            "cacheDirectory", "model", "directTokenize",
-        ], path: path)
+        try checkKeys(
+            entries,
+            allowed: [
+                "url", "maxInFlight", "connectTimeoutSeconds", "requestTimeoutSeconds", "retries", "batchTexts",
+                "cacheDirectory", "model", "directTokenize",
+            ], path: path)
         for e in entries where !isNull(e.value) {
             let p = join(path, e.key), v = e.value
             switch e.key {
@@ -98,8 +105,10 @@ extension NodeReader {
             case "model":
                 let name = try string(v, p)
                 guard !name.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    throw error(.badValue, v, p, "expected the model the vectorizer serves, such as "
-                        + "\(ESCOConfiguration.Vectorizer.defaultModel)")
+                    throw error(
+                        .badValue, v, p,
+                        "expected the model the vectorizer serves, such as "
+                            + "\(ESCOConfiguration.Vectorizer.defaultModel)")
                 }
                 t.model = name
             case "directTokenize": t.directTokenize = try bool(v, p)
@@ -109,8 +118,9 @@ extension NodeReader {
     }
 
     private func readIngest(_ entries: [Entry], _ path: String, _ i: inout ESCOConfiguration.Ingest) throws {
-        try checkKeys(entries, allowed: ["leaseTTLSeconds", "heartbeatSeconds", "labelVectors", "settleMilliseconds"],
-                      path: path)
+        try checkKeys(
+            entries, allowed: ["leaseTTLSeconds", "heartbeatSeconds", "labelVectors", "settleMilliseconds"],
+            path: path)
         for e in entries where !isNull(e.value) {
             let p = join(path, e.key), v = e.value
             switch e.key {
@@ -121,18 +131,23 @@ extension NodeReader {
             }
         }
         // A heartbeat slower than a third of the lease lets a live holder's lease expire under load.
-        if i.heartbeat * 3 > i.leaseTTL, let e = entries.first(where: { $0.key == "heartbeatSeconds" })
-            ?? entries.first(where: { $0.key == "leaseTTLSeconds" })
+        if i.heartbeat * 3 > i.leaseTTL,
+            let e = entries.first(where: { $0.key == "heartbeatSeconds" })
+                ?? entries.first(where: { $0.key == "leaseTTLSeconds" })
         {
-            throw error(.outOfRange, e.value, join(path, e.key),
-                        "heartbeatSeconds must be at most a third of leaseTTLSeconds (\(i.heartbeat.secondsValue) vs \(i.leaseTTL.secondsValue))")
+            throw error(
+                .outOfRange, e.value, join(path, e.key),
+                "heartbeatSeconds must be at most a third of leaseTTLSeconds (\(i.heartbeat.secondsValue) vs \(i.leaseTTL.secondsValue))"
+            )
         }
     }
 
     private func readSupervisor(_ entries: [Entry], _ path: String, _ s: inout ESCOConfiguration.Supervisor) throws {
-        try checkKeys(entries, allowed: [
-            "dependencyDeadlineSeconds", "pollIntervalSeconds", "waitDeadlineSeconds", "graceSeconds",
-        ], path: path)
+        try checkKeys(
+            entries,
+            allowed: [
+                "dependencyDeadlineSeconds", "pollIntervalSeconds", "waitDeadlineSeconds", "graceSeconds",
+            ], path: path)
         for e in entries where !isNull(e.value) {
             let p = join(path, e.key), v = e.value
             switch e.key {

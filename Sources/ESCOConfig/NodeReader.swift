@@ -1,5 +1,5 @@
-import Foundation
 import ESCOCore
+import Foundation
 import Yams
 
 /// Walks a composed YAML tree and turns every problem into a `ConfigError` at the node's mark.
@@ -13,8 +13,9 @@ struct NodeReader {
     let file: String
 
     func error(_ code: ConfigError.Code, _ node: Node, _ path: String, _ message: String) -> ConfigError {
-        ConfigError(code: code, file: file, line: node.mark?.line, column: node.mark?.column,
-                    keyPath: path.isEmpty ? nil : path, message: message)
+        ConfigError(
+            code: code, file: file, line: node.mark?.line, column: node.mark?.column,
+            keyPath: path.isEmpty ? nil : path, message: message)
     }
 
     func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
@@ -78,8 +79,9 @@ struct NodeReader {
             throw error(.wrongType, node, path, "expected a whole number, got \(kind(node))")
         }
         guard range.contains(v) else {
-            throw error(.outOfRange, node, path,
-                        "expected a number from \(range.lowerBound) to \(range.upperBound), got \(v)")
+            throw error(
+                .outOfRange, node, path,
+                "expected a number from \(range.lowerBound) to \(range.upperBound), got \(v)")
         }
         return v
     }
@@ -90,8 +92,9 @@ struct NodeReader {
             throw error(.wrongType, node, path, "expected a number, got \(kind(node))")
         }
         guard range.contains(v) else {
-            throw error(.outOfRange, node, path,
-                        "expected a number from \(format(range.lowerBound)) to \(format(range.upperBound)), got \(format(v))")
+            throw error(
+                .outOfRange, node, path,
+                "expected a number from \(format(range.lowerBound)) to \(format(range.upperBound)), got \(format(v))")
         }
         return v
     }
@@ -103,8 +106,9 @@ struct NodeReader {
 
     func url(_ node: Node, _ path: String) throws -> String {
         let raw = try string(node, path)
-        return try ESCOConfiguration.checkedURL(raw, file: file, keyPath: path, line: node.mark?.line,
-                                                column: node.mark?.column)
+        return try ESCOConfiguration.checkedURL(
+            raw, file: file, keyPath: path, line: node.mark?.line,
+            column: node.mark?.column)
     }
 
     private func format(_ d: Double) -> String {

@@ -38,7 +38,7 @@ public enum ESCOExit: Int32, Sendable, CaseIterable {
             let code = String($0.rawValue)
             return "  " + code + String(repeating: " ", count: max(1, 4 - code.count)) + $0.meaning
         }
-            .joined(separator: "\n")
+        .joined(separator: "\n")
     }
 }
 

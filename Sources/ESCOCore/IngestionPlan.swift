@@ -55,7 +55,9 @@ public struct IngestionPlan: Sendable, Hashable {
     /// Steps in order, with `k/N` numbering that counts every step (skipped ones included), so progress
     /// lines read the same on a first run and on a resumed one.
     public var numbered: [(index: Int, count: Int, step: IngestionStep, skip: Bool)] {
-        steps.enumerated().map { (index: $0.offset + 1, count: steps.count, step: $0.element, skip: skipped.contains($0.element)) }
+        steps.enumerated().map {
+            (index: $0.offset + 1, count: steps.count, step: $0.element, skip: skipped.contains($0.element))
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-import ESCOSystem
 import CZlib
+import ESCOSystem
 
 #if canImport(Glibc)
     import Glibc
@@ -45,7 +45,8 @@ final class FileDescriptor {
     init(path: String) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            throw SourceError(message: "cannot open: \(String(cString: strerror(errno))); check the path and permissions")
+            throw SourceError(
+                message: "cannot open: \(String(cString: strerror(errno))); check the path and permissions")
         }
         self.fd = fd
         self.path = path
@@ -153,15 +154,19 @@ final class Inflater: ByteSource {
                 finished = true
             case Z_BUF_ERROR where inputEnded && stream.pointee.avail_in == 0:
                 throw SourceError(
-                    message: "compressed data is truncated (stream ended after \(produced + count) decompressed bytes); "
+                    message:
+                        "compressed data is truncated (stream ended after \(produced + count) decompressed bytes); "
                         + "re-download or re-compress the file")
             default:
                 let detail = stream.pointee.msg.map { String(cString: $0) } ?? "zlib status \(status)"
-                throw SourceError(message: "compressed data is corrupt (\(detail)) after \(produced + count) decompressed bytes")
+                throw SourceError(
+                    message: "compressed data is corrupt (\(detail)) after \(produced + count) decompressed bytes")
             }
             if count > 0 || finished {
                 produced += count
-                if computeCRC { crc = CRC32.checksum(UnsafeRawBufferPointer(start: out, count: count), continuing: crc) }
+                if computeCRC {
+                    crc = CRC32.checksum(UnsafeRawBufferPointer(start: out, count: count), continuing: crc)
+                }
                 return count
             }
         }

@@ -90,7 +90,9 @@ final class CSVReader {
 
     private func flushSpan() {
         guard spanStart >= 0 else { return }
-        if pos > spanStart { record.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer + spanStart, count: pos - spanStart)) }
+        if pos > spanStart {
+            record.bytes.append(contentsOf: UnsafeBufferPointer(start: buffer + spanStart, count: pos - spanStart))
+        }
         spanStart = -1
     }
 

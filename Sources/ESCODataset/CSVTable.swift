@@ -1,5 +1,5 @@
-import ESCOSystem
 import ESCOCore
+import ESCOSystem
 
 /// A CSV file with a checked header: columns by name, rows checked against the header's field count.
 final class CSVTable {
@@ -96,7 +96,9 @@ enum ListField {
                 var a = start
                 var b = i
                 while a < b, bytes[a] == 0x20 || bytes[a] == 0x09 || bytes[a] == 0x0D { a += 1 }
-                while b > a, bytes[b - 1] == 0x2C || bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09 || bytes[b - 1] == 0x0D { b -= 1 }
+                while b > a,
+                    bytes[b - 1] == 0x2C || bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09 || bytes[b - 1] == 0x0D
+                { b -= 1 }
                 if b > a { out.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[a..<b]), as: UTF8.self)) }
                 start = i + 1
             }

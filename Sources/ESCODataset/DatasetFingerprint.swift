@@ -1,4 +1,5 @@
 import ESCOSystem
+
 /// Identity of a dataset's content: sha256 of each file's decompressed CSV bytes, so the same data
 /// as `.csv`, `.csv.gz` or inside the ESCO zips has the same fingerprint.
 public struct DatasetFingerprint: Sendable, Hashable, Codable {

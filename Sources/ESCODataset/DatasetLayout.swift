@@ -11,7 +11,8 @@ enum DatasetLayout {
     static func discover(_ path: String) throws -> Result {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DatasetError(code: .notFound, file: path, message: "no such file or folder; pass --data or set ESCO_DATA")
+            throw DatasetError(
+                code: .notFound, file: path, message: "no such file or folder; pass --data or set ESCO_DATA")
         }
         // Candidates per logical name, best first: .csv, then .csv.gz, then zip members.
         var candidates: [String: [DatasetFile]] = [:]
@@ -36,13 +37,16 @@ enum DatasetLayout {
         if isDirectory.boolValue {
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
             for name in names where name.hasSuffix(".csv") { add(name, .csv, path + "/" + name) }
-            for name in names where name.hasSuffix(".csv.gz") { add(String(name.dropLast(3)), .gzip, path + "/" + name) }
+            for name in names where name.hasSuffix(".csv.gz") {
+                add(String(name.dropLast(3)), .gzip, path + "/" + name)
+            }
             for name in names where name.hasSuffix(".zip") { try addZip(path + "/" + name) }
         } else if path.hasSuffix(".zip") {
             try addZip(path)
         } else {
             throw DatasetError(
-                code: .layout, file: path, message: "not a dataset: expected a folder of ESCO CSV (or .csv.gz) files or an ESCO zip")
+                code: .layout, file: path,
+                message: "not a dataset: expected a folder of ESCO CSV (or .csv.gz) files or an ESCO zip")
         }
         let found = candidates.compactMapValues(\.first)
 
@@ -88,7 +92,8 @@ enum DatasetLayout {
     private static func unknownLayout(_ path: String, found: [String]) -> DatasetError {
         DatasetError(
             code: .layout, file: path,
-            message: "no ESCO layout recognised (found: \(found.isEmpty ? "no CSV files" : found.sorted().joined(separator: ", "))); "
+            message:
+                "no ESCO layout recognised (found: \(found.isEmpty ? "no CSV files" : found.sorted().joined(separator: ", "))); "
                 + "expected v1.1.x: \(expectedList(version: "1.1.x", language: "en")) "
                 + "or v1.2.0: \(expectedList(version: "1.2.0", language: "en")), as .csv, .csv.gz or inside ESCO zips")
     }

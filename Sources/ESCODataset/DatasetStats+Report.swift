@@ -31,17 +31,25 @@ extension DatasetStats {
         out.append("  by skillType: \(breakdown(skillsBySkillType))")
         out.append("  by reuseLevel: \(breakdown(skillsByReuseLevel))")
         out.append("Occupations: \(n(occupations))")
-        out.append("ISCO groups: \(n(iscoGroups)) (by level: \(iscoGroupsByLevel.sorted { $0.key < $1.key }.map { "\($0.key): \(n($0.value))" }.joined(separator: ", ")))")
+        out.append(
+            "ISCO groups: \(n(iscoGroups)) (by level: \(iscoGroupsByLevel.sorted { $0.key < $1.key }.map { "\($0.key): \(n($0.value))" }.joined(separator: ", ")))"
+        )
         out.append("Skill groups: \(n(skillGroups))")
         out.append("Concept schemes: \(n(conceptSchemes))")
         out.append("skillsHierarchy rows: \(n(skillsHierarchyRows))")
         out.append("Collections: \(collections.isEmpty ? "none" : breakdown(collections))")
         out.append(
-            "Occupation-skill relations: \(n(occupationSkillRelations.total)) (essential \(n(occupationSkillRelations.essential)), optional \(n(occupationSkillRelations.optional)))")
+            "Occupation-skill relations: \(n(occupationSkillRelations.total)) (essential \(n(occupationSkillRelations.essential)), optional \(n(occupationSkillRelations.optional)))"
+        )
         out.append(
-            "Skill-skill relations: \(n(skillSkillRelations.total)) (essential \(n(skillSkillRelations.essential)), optional \(n(skillSkillRelations.optional)))")
-        out.append("Broader relations, occupation pillar: \(n(broaderOccupationPillar.total)) (\(breakdown(broaderOccupationPillar.byKinds)))")
-        out.append("Broader relations, skill pillar: \(n(broaderSkillPillar.total)) (\(breakdown(broaderSkillPillar.byKinds)))")
+            "Skill-skill relations: \(n(skillSkillRelations.total)) (essential \(n(skillSkillRelations.essential)), optional \(n(skillSkillRelations.optional)))"
+        )
+        out.append(
+            "Broader relations, occupation pillar: \(n(broaderOccupationPillar.total)) (\(breakdown(broaderOccupationPillar.byKinds)))"
+        )
+        out.append(
+            "Broader relations, skill pillar: \(n(broaderSkillPillar.total)) (\(breakdown(broaderSkillPillar.byKinds)))"
+        )
         out.append("")
         let total = dangling.reduce(0) { $0 + $1.rows }
         out.append("Dangling references: \(n(total)) row\(total == 1 ? "" : "s") (skipped at ingestion)")

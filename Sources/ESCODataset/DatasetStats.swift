@@ -1,5 +1,5 @@
-import ESCOSystem
 import ESCOCore
+import ESCOSystem
 
 /// What `esco dataset stats` reports: where each file came from, the fingerprint, counts per kind,
 /// and dangling references. Keys of breakdowns use "(empty)" for an empty value.
@@ -182,7 +182,8 @@ extension ESCODataset {
             let r = t.record
             if r.field(column, is: "essential") { return true }
             if r.field(column, is: "optional") { return false }
-            throw DatasetError(code: .malformed, file: t.reader.name, line: r.line, column: 1,
+            throw DatasetError(
+                code: .malformed, file: t.reader.name, line: r.line, column: 1,
                 message: "relationType is \"\(r.string(column))\"; expected essential or optional")
         }
 
@@ -208,7 +209,8 @@ extension ESCODataset {
         }
 
         for pillar in [BroaderRelation.Pillar.occupation, .skill] {
-            let kind: DatasetFile.Kind = pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
+            let kind: DatasetFile.Kind =
+                pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
             var d = DatasetStats.Dangling(file: name(kind))
             var total = 0
             var kinds = Breakdown()

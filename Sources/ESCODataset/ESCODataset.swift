@@ -43,7 +43,11 @@ public struct ESCODataset: Sendable {
     func scanISCOGroups(_ body: (ISCOGroupRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.iscoGroups) { t in
-            if c.isEmpty { c = ["conceptUri", "code", "preferredLabel", "altLabels", "status", "description", "inScheme"].map { t.column($0) } }
+            if c.isEmpty {
+                c = ["conceptUri", "code", "preferredLabel", "altLabels", "status", "description", "inScheme"].map {
+                    t.column($0)
+                }
+            }
             let r = t.record
             try body(
                 ISCOGroupRecord(
@@ -62,8 +66,10 @@ public struct ESCODataset: Sendable {
         var c: [Int] = []
         return try scan(.skillGroups) { t in
             if c.isEmpty {
-                c = ["conceptUri", "code", "preferredLabel", "altLabels", "hiddenLabels", "status", "scopeNote",
-                    "description", "inScheme"].map { t.column($0) }
+                c = [
+                    "conceptUri", "code", "preferredLabel", "altLabels", "hiddenLabels", "status", "scopeNote",
+                    "description", "inScheme",
+                ].map { t.column($0) }
             }
             let r = t.record
             try body(
@@ -82,8 +88,10 @@ public struct ESCODataset: Sendable {
         var c: [Int] = []
         return try scan(.skills) { t in
             if c.isEmpty {
-                c = ["conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "hiddenLabels", "status",
-                    "scopeNote", "definition", "description", "inScheme"].map { t.column($0) }
+                c = [
+                    "conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "hiddenLabels", "status",
+                    "scopeNote", "definition", "description", "inScheme",
+                ].map { t.column($0) }
             }
             let r = t.record
             try body(
@@ -104,9 +112,11 @@ public struct ESCODataset: Sendable {
         var c: [Int] = []
         return try scan(.occupations) { t in
             if c.isEmpty {
-                c = ["conceptUri", "code", "iscoGroup", "preferredLabel", "altLabels", "hiddenLabels", "status",
-                    "regulatedProfessionNote", "scopeNote", "definition", "description", "inScheme", "naceCode"]
-                    .map { t.column($0) }
+                c = [
+                    "conceptUri", "code", "iscoGroup", "preferredLabel", "altLabels", "hiddenLabels", "status",
+                    "regulatedProfessionNote", "scopeNote", "definition", "description", "inScheme", "naceCode",
+                ]
+                .map { t.column($0) }
             }
             let r = t.record
             try body(
@@ -128,7 +138,11 @@ public struct ESCODataset: Sendable {
     func scanConceptSchemes(_ body: (ConceptSchemeRecord) throws -> Void) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.conceptSchemes) { t in
-            if c.isEmpty { c = ["conceptSchemeUri", "preferredLabel", "title", "status", "description", "hasTopConcept"].map { t.column($0) } }
+            if c.isEmpty {
+                c = ["conceptSchemeUri", "preferredLabel", "title", "status", "description", "hasTopConcept"].map {
+                    t.column($0)
+                }
+            }
             let r = t.record
             try body(
                 ConceptSchemeRecord(
@@ -148,12 +162,15 @@ public struct ESCODataset: Sendable {
     ) throws -> CSVTable? {
         var c: [Int] = []
         return try scan(.collection(kind)) { t in
-            if c.isEmpty { c = ["conceptType", "conceptUri", "preferredLabel", "broaderConceptUri"].map { t.column($0) } }
+            if c.isEmpty {
+                c = ["conceptType", "conceptUri", "preferredLabel", "broaderConceptUri"].map { t.column($0) }
+            }
             let r = t.record
             try body(
                 CollectionMemberRecord(
                     collection: kind, conceptType: r.string(c[0]), conceptUri: r.string(c[1]),
-                    preferredLabel: LabelText.normalise(r.string(c[2])), broaderConceptUris: ListField.pipes(r.string(c[3]))))
+                    preferredLabel: LabelText.normalise(r.string(c[2])),
+                    broaderConceptUris: ListField.pipes(r.string(c[3]))))
         }
     }
 
@@ -214,7 +231,8 @@ public struct ESCODataset: Sendable {
             let r = t.record
             try body(
                 BroaderRelation(
-                    pillar: pillar, conceptType: r.string(c[0]), conceptUri: r.string(c[1]), broaderType: r.string(c[2]),
+                    pillar: pillar, conceptType: r.string(c[0]), conceptUri: r.string(c[1]),
+                    broaderType: r.string(c[2]),
                     broaderUri: r.string(c[3])))
         }
     }
@@ -222,7 +240,8 @@ public struct ESCODataset: Sendable {
     private func relationKind(_ t: CSVTable, _ column: Int) throws -> OccupationSkillRelation.Kind {
         let value = t.record.string(column)
         guard let kind = OccupationSkillRelation.Kind(rawValue: value) else {
-            throw DatasetError(code: .malformed, file: t.reader.name, line: t.record.line, column: 1,
+            throw DatasetError(
+                code: .malformed, file: t.reader.name, line: t.record.line, column: 1,
                 message: "relationType is \"\(value)\"; expected essential or optional")
         }
         return kind

@@ -1,5 +1,5 @@
-import ESCOSystem
 import CZlib
+import ESCOSystem
 
 /// The central directory of a zip file, parsed without loading the members.
 struct ZipArchive {
@@ -46,7 +46,9 @@ struct ZipArchive {
             let nameLength = Int(Self.u16(dir, p + 28))
             let extraLength = Int(Self.u16(dir, p + 30))
             let commentLength = Int(Self.u16(dir, p + 32))
-            guard p + 46 + nameLength <= dir.count else { throw SourceError(message: "zip central directory is corrupt") }
+            guard p + 46 + nameLength <= dir.count else {
+                throw SourceError(message: "zip central directory is corrupt")
+            }
             entries.append(
                 Entry(
                     name: String(decoding: dir[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self),
@@ -67,7 +69,10 @@ struct ZipArchive {
         }
         let dataOffset = entry.localHeaderOffset + 30 + Int(Self.u16(header, 26)) + Int(Self.u16(header, 28))
         guard entry.method == 0 || entry.method == 8 else {
-            throw SourceError(message: "zip member \(entry.name): compression method \(entry.method) unsupported (only stored and deflate)")
+            throw SourceError(
+                message:
+                    "zip member \(entry.name): compression method \(entry.method) unsupported (only stored and deflate)"
+            )
         }
         return ZipMemberSource(file: file, entry: entry, dataOffset: dataOffset)
     }
@@ -122,11 +127,14 @@ final class ZipMemberSource: ByteSource {
         if entry.method == 0 {
             n = try readRaw(buffer)
             storedCount += n
-            if n > 0 { storedCRC = CRC32.checksum(UnsafeRawBufferPointer(rebasing: buffer[..<n]), continuing: storedCRC) }
+            if n > 0 {
+                storedCRC = CRC32.checksum(UnsafeRawBufferPointer(rebasing: buffer[..<n]), continuing: storedCRC)
+            }
             if n == 0 { try check(count: storedCount, crc: storedCRC) }
         } else {
             if inflater == nil {
-                inflater = try Inflater(windowBits: -15, allowConcatenation: false) { [unowned self] in try readRaw($0) }
+                inflater = try Inflater(windowBits: -15, allowConcatenation: false) { [unowned self] in try readRaw($0)
+                }
             }
             n = try inflater!.read(into: buffer)
             if n == 0 { try check(count: inflater!.produced, crc: inflater!.crc) }

@@ -7,7 +7,8 @@ extension FuzzTarget {
     /// quotes and UTF-8 sequences straddle refills.
     static func csv(_ data: [UInt8]) {
         guard let first = data.first else { return }
-        let reader = CSVReader(source: MemoryByteSource(Array(data.dropFirst()), step: Int(first) + 1), name: "fuzz.csv")
+        let reader = CSVReader(
+            source: MemoryByteSource(Array(data.dropFirst()), step: Int(first) + 1), name: "fuzz.csv")
         var records = 0
         while (try? reader.next()) == true {
             records += 1

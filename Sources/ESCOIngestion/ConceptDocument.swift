@@ -19,8 +19,10 @@ public struct ConceptDocument: Sendable, Hashable {
     }
     public func hash(into h: inout Hasher) { h.combine(className); h.combine(uri) }
 
-    init(className: String, uri: String, properties: [String: JSONValue], preferred: String, alt: [String],
-         hidden: [String] = [], description: String) {
+    init(
+        className: String, uri: String, properties: [String: JSONValue], preferred: String, alt: [String],
+        hidden: [String] = [], description: String
+    ) {
         self.className = className
         self.uri = uri
         self.id = ObjectID.uuid5(uri)

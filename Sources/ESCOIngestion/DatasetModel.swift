@@ -43,7 +43,9 @@ public struct DatasetModel: Sendable {
         var relations = RelationIndex()
         var members: [CollectionKind: Int] = [:]
         try dataset.forEachBroaderRelation { relations.addBroader($0, concepts: concepts) }
-        for (uri, code) in occupationCodes { relations.addOccupationISCOCode(occupationUri: uri, code: code, concepts: concepts) }
+        for (uri, code) in occupationCodes {
+            relations.addOccupationISCOCode(occupationUri: uri, code: code, concepts: concepts)
+        }
         try dataset.forEachOccupationSkillRelation { relations.addOccupationSkill($0, concepts: concepts) }
         try dataset.forEachSkillSkillRelation { relations.addSkillSkill($0, concepts: concepts) }
         try dataset.forEachCollectionMember { m in
@@ -97,10 +99,12 @@ public struct DatasetModel: Sendable {
     public func labelIDs() -> Set<String> {
         // IDs only: building 134k full label documents here cost ~80 MB at the end of a run.
         let groups = [iscoGroups, skillGroups, skills, occupations]
-        return Set(labelIndex.map { c, i, l in
-            let doc = groups[Int(c)][Int(i)]
-            return LabelDocument.id(conceptURI: doc.uri, type: doc.labels[Int(l)].type, text: doc.labels[Int(l)].text)
-        })
+        return Set(
+            labelIndex.map { c, i, l in
+                let doc = groups[Int(c)][Int(i)]
+                return LabelDocument.id(
+                    conceptURI: doc.uri, type: doc.labels[Int(l)].type, text: doc.labels[Int(l)].text)
+            })
     }
 
     /// Expected objects per class, for the state's counts and for verification.

@@ -27,14 +27,17 @@ public final class FileLock: @unchecked Sendable {
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o666)
         guard fd >= 0 else {
-            throw IngestionError(.lock, "cannot open lock file \(path): \(String(cString: strerror(errno)))",
+            throw IngestionError(
+                .lock, "cannot open lock file \(path): \(String(cString: strerror(errno)))",
                 hint: "check that the lock directory exists and is writable (config: lock.directory)")
         }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let err = errno
             let current = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
             close(fd)
-            if err == EWOULDBLOCK { return .heldByAnother(owner: current.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            if err == EWOULDBLOCK {
+                return .heldByAnother(owner: current.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
             throw IngestionError(.lock, "cannot lock \(path): \(String(cString: strerror(err)))")
         }
         _ = ftruncate(fd, 0)

@@ -1,10 +1,10 @@
+public import ESCOClients
+public import ESCOCore
+public import ESCODataset
 public import ESCORuntime
 import ESCOSystem
-public import ESCOCore
-public import ESCOClients
-public import ESCODataset
-public import Logging
 import Foundation
+public import Logging
 
 #if canImport(Glibc)
     import Glibc
@@ -69,9 +69,11 @@ public struct IngestionRunner: Sendable {
             let lock = FileLock(directory: dir)
             let owner = "\(me.description) run \(me.runId) since \(RFC3339.format(WallClock.nowMs()))"
             if case .heldByAnother(let other) = try lock.tryAcquire(owner: owner) {
-                return .busy(IngestionError(
-                    .busy, "another ingestion on this host holds \(lock.path): \(other.isEmpty ? "unknown holder" : other)",
-                    hint: "wait for it to finish (esco status)"))
+                return .busy(
+                    IngestionError(
+                        .busy,
+                        "another ingestion on this host holds \(lock.path): \(other.isEmpty ? "unknown holder" : other)",
+                        hint: "wait for it to finish (esco status)"))
             }
             fileLock = lock
         }
@@ -94,7 +96,8 @@ public struct IngestionRunner: Sendable {
         case .busy(let e): return .busy(e)
         case .alreadyComplete(let s): return .alreadyComplete(s)
         case .acquired(let resume):
-            logger.info("lease acquired", metadata: ["run": "\(me.runId)", "resume": "\(resume.joined(separator: ","))"])
+            logger.info(
+                "lease acquired", metadata: ["run": "\(me.runId)", "resume": "\(resume.joined(separator: ","))"])
             let heartbeat = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(nanoseconds: UInt64(settings.lease.heartbeatMs) * 1_000_000)
@@ -110,15 +113,19 @@ public struct IngestionRunner: Sendable {
             defer { heartbeat.cancel() }
             do {
                 let model: DatasetModel
-                do { model = try DatasetModel(dataset: dataset, fingerprint: fingerprint) } catch let e as DatasetError {
-                    throw IngestionError(.dataset, e.description, hint: "fix or replace the file, then run again",
-                                         step: "reading the dataset (before step 1)")
+                do { model = try DatasetModel(dataset: dataset, fingerprint: fingerprint) } catch let e as DatasetError
+                {
+                    throw IngestionError(
+                        .dataset, e.description, hint: "fix or replace the file, then run again",
+                        step: "reading the dataset (before step 1)")
                 }
                 releaseFreeHeap()  // give the reader's transient buffers back before the long run
-                logger.info("dataset read", metadata: MemoryUsage.current().metadata.merging([
-                    "concepts": "\(DatasetModel.conceptClasses.reduce(0) { $0 + model.documents($1).count })",
-                    "labels": "\(model.labelCount)",
-                ]) { a, _ in a })
+                logger.info(
+                    "dataset read",
+                    metadata: MemoryUsage.current().metadata.merging([
+                        "concepts": "\(DatasetModel.conceptClasses.reduce(0) { $0 + model.documents($1).count })",
+                        "labels": "\(model.labelCount)",
+                    ]) { a, _ in a })
                 await lease.setExpectations(
                     counts: model.expectedCounts(labelVectors: settings.labelVectors),
                     referenceSample: Verifier.referenceSample(model: model).map(\.encoded))
@@ -151,8 +158,9 @@ extension IngestionRunner {
     /// overloaded then means "try later" (exit 1, the supervisor retries), never a failed ingestion (exit 2).
     static func beforeLease(_ error: any Error, _ doing: String) -> any Error {
         guard let e = error as? WeaviateError, e.isTransient else { return error }
-        return IngestionError(.unavailable, "\(doing): \(e.description)",
-                              hint: "nothing was ingested yet; run again once Weaviate answers (weaviate.url)")
+        return IngestionError(
+            .unavailable, "\(doing): \(e.description)",
+            hint: "nothing was ingested yet; run again once Weaviate answers (weaviate.url)")
     }
 }
 

@@ -1,6 +1,6 @@
-public import ESCORuntime
-public import ESCOCore
 public import ESCOClients
+public import ESCOCore
+public import ESCORuntime
 public import Logging
 
 /// Reports progress to a person (progress bar) or to logs (periodic lines).
@@ -62,10 +62,15 @@ public struct Ingestor: Sendable {
                 let detail: String
                 switch step {
                 case .schema:
-                    if let ensured = settings.schemaEnsured { detail = ensured } else { detail = try await weaviate.ensureSchema() }
+                    if let ensured = settings.schemaEnsured {
+                        detail = ensured
+                    } else {
+                        detail = try await weaviate.ensureSchema()
+                    }
                 case .iscoGroups, .skillGroups, .collections, .skills, .occupations:
                     detail = try await writeConcepts(step, withReferences: false)
-                case .iscoGroupRelations, .skillGroupRelations, .collectionRelations, .occupationRelations, .skillRelations:
+                case .iscoGroupRelations, .skillGroupRelations, .collectionRelations, .occupationRelations,
+                    .skillRelations:
                     detail = try await writeConcepts(step, withReferences: true)
                 case .labels:
                     detail = try await writeLabels()
@@ -98,8 +103,9 @@ public struct Ingestor: Sendable {
     }
 
     public func verifier() -> Verifier {
-        Verifier(weaviate: weaviate, expected: model.expectedCounts(labelVectors: settings.labelVectors),
-                 sample: Verifier.referenceSample(model: model), fingerprint: model.fingerprint)
+        Verifier(
+            weaviate: weaviate, expected: model.expectedCounts(labelVectors: settings.labelVectors),
+            sample: Verifier.referenceSample(model: model), fingerprint: model.fingerprint)
     }
 
     func itemCount(_ step: IngestionStep) -> Int {
@@ -113,12 +119,17 @@ public struct Ingestor: Sendable {
         let docs = model.documents(className)
         try await pipeline(className: className, count: docs.count, step: step) { range in
             let slice = docs[range]
-            let vectors = try await vectorizer.vectorize( slice.map(\.text))
+            let vectors = try await vectorizer.vectorize(slice.map(\.text))
             return zip(slice, vectors).map { doc, v in
-                WriteObject(id: doc.id, properties: withReferences ? doc.propertiesWithReferences(model.relations) : doc.properties, vector: v)
+                WriteObject(
+                    id: doc.id,
+                    properties: withReferences ? doc.propertiesWithReferences(model.relations) : doc.properties,
+                    vector: v)
             }
         }
-        let refs = withReferences ? model.relations.refs[className]?.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } } ?? 0 : 0
+        let refs =
+            withReferences
+            ? model.relations.refs[className]?.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } } ?? 0 : 0
         return withReferences ? "\(docs.count) objects, \(refs) references" : "\(docs.count) objects"
     }
 
@@ -126,7 +137,7 @@ public struct Ingestor: Sendable {
         let model = self.model
         try await pipeline(className: "Label", count: model.labelCount, step: .labels) { range in
             let slice = model.labels(range)
-            let vectors = try await vectorizer.vectorize( slice.map(\.text))
+            let vectors = try await vectorizer.vectorize(slice.map(\.text))
             return zip(slice, vectors).map { WriteObject(id: $0.id, properties: $0.properties, vector: $1) }
         }
         return "\(model.labelCount) labels"
@@ -170,7 +181,8 @@ public struct Ingestor: Sendable {
             }
             try await lease.checkHeld()
             let w = weaviate
-            uploads.append((Task { try await w.upsert(className: className, objects: objects) }, ranges[index].upperBound))
+            uploads.append(
+                (Task { try await w.upsert(className: className, objects: objects) }, ranges[index].upperBound))
             index += 1
         }
         for (task, done) in uploads {

@@ -1,6 +1,6 @@
+public import ESCOCore
 public import ESCORuntime
 public import ESCOSystem
-public import ESCOCore
 import Foundation
 
 #if canImport(Glibc)
@@ -35,7 +35,9 @@ public actor LeaseLock {
     private var lost: IngestionError?
     private let now: @Sendable () -> Int64
 
-    public init(store: StateStore, me: Holder, settings: Settings, now: @escaping @Sendable () -> Int64 = WallClock.nowMs) {
+    public init(
+        store: StateStore, me: Holder, settings: Settings, now: @escaping @Sendable () -> Int64 = WallClock.nowMs
+    ) {
         self.store = store
         self.me = me
         self.settings = settings
@@ -74,8 +76,9 @@ public actor LeaseLock {
                 completedSteps: resume, vectorizer: vectorizer)
             try await record("claimed generation \(generation)")
             let took = ContinuousClock.now - readStarted
-            try await Task.sleep(for: settle > .zero && took >= settle
-                ? settle + .milliseconds(settings.heartbeatMs) + took * 2 : settle)
+            try await Task.sleep(
+                for: settle > .zero && took >= settle
+                    ? settle + .milliseconds(settings.heartbeatMs) + took * 2 : settle)
             let readBack = try await store.read()
             guard LeaseDecision.confirmed(readBack: readBack, runId: me.runId, generation: generation) else {
                 let other = readBack ?? IngestionState()
@@ -157,7 +160,9 @@ public actor LeaseLock {
         try await store.write(state, event: event, sequence: sequence, nowMs: t)
     }
 
-    static func busyError(holder: String, runId: String, sinceMs: Int64, expiresAtMs: Int64, raced: Bool = false) -> IngestionError {
+    static func busyError(holder: String, runId: String, sinceMs: Int64, expiresAtMs: Int64, raced: Bool = false)
+        -> IngestionError
+    {
         IngestionError(
             .busy,
             (raced ? "another ingestion claimed the lease at the same time: " : "another ingestion is in progress: ")
@@ -168,7 +173,8 @@ public actor LeaseLock {
     /// Same host name and the pid no longer exists: the holder died without releasing.
     static func holderIsDeadOnThisHost(_ s: IngestionState) -> Bool {
         guard s.status == .inProgress, let colon = s.holder.lastIndex(of: ":"),
-              let pid = Int32(s.holder[s.holder.index(after: colon)...]) else { return false }
+            let pid = Int32(s.holder[s.holder.index(after: colon)...])
+        else { return false }
         guard String(s.holder[..<colon]) == Holder.hostName, pid > 0 else { return false }
         return kill(pid, 0) != 0 && errno == ESRCH
     }
@@ -177,11 +183,14 @@ public actor LeaseLock {
 extension LeaseLock {
     /// `esco unlock --force`: the operator's repair for a lease whose holder is known dead. Marks the run
     /// failed and bumps the generation, so the old holder, should it still be alive, is fenced off.
-    public static func forceUnlock(store: StateStore, by me: Holder, nowMs: Int64 = WallClock.nowMs()) async throws -> IngestionState? {
+    public static func forceUnlock(store: StateStore, by me: Holder, nowMs: Int64 = WallClock.nowMs()) async throws
+        -> IngestionState?
+    {
         guard var s = try await store.read(), s.status == .inProgress else { return nil }
         let previous = s
         s.status = .failed
-        s.error = "lease of run \(previous.runId) (\(previous.holder)) released by operator \(me.description) with esco unlock --force"
+        s.error =
+            "lease of run \(previous.runId) (\(previous.holder)) released by operator \(me.description) with esco unlock --force"
         s.generation += 1
         s.leaseExpiresAtMs = nowMs
         s.endedAtMs = nowMs

@@ -1,6 +1,6 @@
 public import ESCOCore
-public import Logging
 import Foundation
+public import Logging
 
 /// Plain log lines: one per step start/finish, and progress at most every `interval` seconds
 /// (containers and journald want lines, not carriage returns).
@@ -32,9 +32,11 @@ public final class LogProgress: IngestionProgress, @unchecked Sendable {
     }
 
     public func stepFinished(index: Int, count: Int, step: IngestionStep, detail: String) {
-        logger.info("step finished", metadata: MemoryUsage.current().metadata.merging([
-            "step": "\(index)/\(count) \(step.rawValue)", "result": "\(detail)",
-        ]) { a, _ in a })
+        logger.info(
+            "step finished",
+            metadata: MemoryUsage.current().metadata.merging([
+                "step": "\(index)/\(count) \(step.rawValue)", "result": "\(detail)",
+            ]) { a, _ in a })
     }
 }
 
@@ -53,8 +55,11 @@ public final class TerminalProgress: IngestionProgress, @unchecked Sendable {
     }
 
     public func stepStarted(index: Int, count: Int, step: IngestionStep, total: Int, skipped: Bool) {
-        if skipped { draw("[\(index)/\(count)] \(step.rawValue): done in an earlier run, skipped", newline: true) }
-        else { draw("[\(index)/\(count)] \(step.rawValue) …", newline: false) }
+        if skipped {
+            draw("[\(index)/\(count)] \(step.rawValue): done in an earlier run, skipped", newline: true)
+        } else {
+            draw("[\(index)/\(count)] \(step.rawValue) …", newline: false)
+        }
     }
 
     public func progress(step: IngestionStep, done: Int, total: Int) {

@@ -77,7 +77,8 @@ public struct RelationIndex: Sendable {
 
     public mutating func addBroader(_ r: BroaderRelation, concepts: Concepts) {
         guard let a = concepts.target(r.conceptUri), let b = concepts.target(r.broaderUri) else {
-            dangling[r.pillar == .occupation ? "broaderRelationsOccPillar" : "broaderRelationsSkillPillar", default: 0] += 1
+            dangling[
+                r.pillar == .occupation ? "broaderRelationsOccPillar" : "broaderRelationsSkillPillar", default: 0] += 1
             return
         }
         switch (a.className, b.className) {
@@ -93,7 +94,8 @@ public struct RelationIndex: Sendable {
 
     public mutating func addOccupationSkill(_ r: OccupationSkillRelation, concepts: Concepts) {
         guard let o = concepts.target(r.occupationUri), o.className == "Occupation",
-              let s = concepts.target(r.skillUri), s.className == "Skill" else {
+            let s = concepts.target(r.skillUri), s.className == "Skill"
+        else {
             dangling["occupationSkillRelations", default: 0] += 1
             return
         }
@@ -105,7 +107,8 @@ public struct RelationIndex: Sendable {
 
     public mutating func addSkillSkill(_ r: SkillSkillRelation, concepts: Concepts) {
         guard let a = concepts.target(r.originalSkillUri), a.className == "Skill",
-              let b = concepts.target(r.relatedSkillUri), b.className == "Skill" else {
+            let b = concepts.target(r.relatedSkillUri), b.className == "Skill"
+        else {
             dangling["skillSkillRelations", default: 0] += 1
             return
         }
@@ -116,7 +119,9 @@ public struct RelationIndex: Sendable {
     }
 
     public mutating func addCollectionMember(_ m: CollectionMemberRecord, concepts: Concepts) {
-        guard let member = concepts.target(m.conceptUri), member.className == "Skill" || member.className == "Occupation" else {
+        guard let member = concepts.target(m.conceptUri),
+            member.className == "Skill" || member.className == "Occupation"
+        else {
             dangling["collection:" + m.collection.rawValue, default: 0] += 1
             return
         }

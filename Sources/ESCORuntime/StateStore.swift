@@ -35,7 +35,8 @@ public struct StateStore: Sendable {
     /// claim, or an operator's unlock) also prunes the events of generations older than the last
     /// `historyGenerations`, so the history stays bounded however many runs there are.
     public func write(_ state: IngestionState, event: String, sequence: Int, nowMs: Int64) async throws {
-        try await backend.upsertMetadata(id: Self.stateID, properties: Self.encode(state, metaType: "ingestion_state", nowMs: nowMs))
+        try await backend.upsertMetadata(
+            id: Self.stateID, properties: Self.encode(state, metaType: "ingestion_state", nowMs: nowMs))
         var props = Self.encode(state, metaType: "ingestion_event", nowMs: nowMs)
         props["sequence"] = .number(Double(sequence))
         props["details"] = .string(event)
@@ -50,7 +51,8 @@ public struct StateStore: Sendable {
 
     /// Writes the current state only (heartbeats and progress: the history records transitions, not ticks).
     public func writeCurrent(_ state: IngestionState, nowMs: Int64) async throws {
-        try await backend.upsertMetadata(id: Self.stateID, properties: Self.encode(state, metaType: "ingestion_state", nowMs: nowMs))
+        try await backend.upsertMetadata(
+            id: Self.stateID, properties: Self.encode(state, metaType: "ingestion_state", nowMs: nowMs))
     }
 
     /// The newest `limit` events, newest first, ordered by (generation, sequence) — never by timestamps. The
@@ -67,10 +69,12 @@ public struct StateStore: Sendable {
     static func encode(_ s: IngestionState, metaType: String, nowMs: Int64) -> [String: JSONValue] {
         let counts = (try? String(decoding: JSONEncoder.sorted.encode(s.counts), as: UTF8.self)) ?? "{}"
         return [
-            "metaType": .string(metaType), "status": .string(s.status.rawValue), "timestamp": .string(RFC3339.format(nowMs)),
+            "metaType": .string(metaType), "status": .string(s.status.rawValue),
+            "timestamp": .string(RFC3339.format(nowMs)),
             "version": .string(s.version), "runId": .string(s.runId), "holder": .string(s.holder),
             "generation": .number(Double(s.generation)), "leaseExpiresAt": .string(RFC3339.format(s.leaseExpiresAtMs)),
-            "heartbeatAt": .string(RFC3339.format(s.heartbeatAtMs)), "startedAt": .string(RFC3339.format(s.startedAtMs)),
+            "heartbeatAt": .string(RFC3339.format(s.heartbeatAtMs)),
+            "startedAt": .string(RFC3339.format(s.startedAtMs)),
             "endedAt": .string(RFC3339.format(s.endedAtMs)), "step": .string(s.step),
             "stepIndex": .number(Double(s.stepIndex)), "stepCount": .number(Double(s.stepCount)),
             "itemsDone": .number(Double(s.itemsDone)), "itemsTotal": .number(Double(s.itemsTotal)),
@@ -85,7 +89,9 @@ public struct StateStore: Sendable {
     }
 
     static func decode(_ p: [String: JSONValue]) -> IngestionState {
-        let counts = p["counts"]?.stringValue.flatMap { try? JSONDecoder().decode([String: Int].self, from: Data($0.utf8)) }
+        let counts = p["counts"]?.stringValue.flatMap {
+            try? JSONDecoder().decode([String: Int].self, from: Data($0.utf8))
+        }
         let details = p["details"]?.stringValue.flatMap { try? JSONDecoder().decode(Details.self, from: Data($0.utf8)) }
         func date(_ k: String) -> Int64 { p[k]?.stringValue.flatMap(RFC3339.parse) ?? 0 }
         func int(_ k: String) -> Int { p[k]?.intValue ?? 0 }

@@ -41,7 +41,8 @@ public struct Verifier: Sendable {
         liveVectorizer: LiveVectorizer? = nil
     ) {
         self.init(
-            weaviate: weaviate, expected: state.counts, sample: state.referenceSample.compactMap(SampleEntry.init(encoded:)),
+            weaviate: weaviate, expected: state.counts,
+            sample: state.referenceSample.compactMap(SampleEntry.init(encoded:)),
             fingerprint: mountedFingerprint)
         self.liveVectorizer = liveVectorizer
     }
@@ -64,19 +65,25 @@ public struct Verifier: Sendable {
     public func verify(state: IngestionState?) async throws -> VerificationReport {
         var checks: [VerificationReport.Check] = []
         if let state {
-            checks.append(.init(name: "status", ok: state.status == .completed, detail: "state is \(state.status.rawValue)"))
-            checks.append(.init(
-                name: "fingerprint", ok: state.fingerprint == fingerprint,
-                detail: state.fingerprint == fingerprint ? "matches the mounted data"
-                    : "stored \(short(state.fingerprint)) but the mounted data is \(short(fingerprint)): re-ingest"))
+            checks.append(
+                .init(name: "status", ok: state.status == .completed, detail: "state is \(state.status.rawValue)"))
+            checks.append(
+                .init(
+                    name: "fingerprint", ok: state.fingerprint == fingerprint,
+                    detail: state.fingerprint == fingerprint
+                        ? "matches the mounted data"
+                        : "stored \(short(state.fingerprint)) but the mounted data is \(short(fingerprint)): re-ingest")
+            )
             switch liveVectorizer {
             case .identified(let live)?:
                 let mismatch = VectorizerIdentity.mismatch(stored: state.vectorizer, live: live)
-                checks.append(.init(
-                    name: "vectorizer", ok: mismatch == nil, detail: mismatch ?? "\(live) made the stored vectors"))
+                checks.append(
+                    .init(
+                        name: "vectorizer", ok: mismatch == nil, detail: mismatch ?? "\(live) made the stored vectors"))
             case .unavailable(let reason)?:
-                checks.append(.init(
-                    name: "vectorizer", ok: false, detail: "cannot identify the live vectorizer: \(reason)"))
+                checks.append(
+                    .init(
+                        name: "vectorizer", ok: false, detail: "cannot identify the live vectorizer: \(reason)"))
             case nil:
                 break
             }
@@ -88,7 +95,8 @@ public struct Verifier: Sendable {
         let counts = try await Self.concurrently(classes) { try await weaviate.count(className: $0) }
         for className in classes {
             let got = counts[className]!, want = expected[className]!
-            checks.append(.init(name: "count \(className)", ok: got == want, detail: "\(got) objects, expected \(want)"))
+            checks.append(
+                .init(name: "count \(className)", ok: got == want, detail: "\(got) objects, expected \(want)"))
         }
         let firsts = try await Self.concurrently(classes) { className -> (String, FetchedObject?)? in
             guard let id = try await weaviate.listIDs(className: className, limit: 1).first else { return nil }
@@ -98,8 +106,13 @@ public struct Verifier: Sendable {
         for className in classes {
             guard let (id, object) = firsts[className] ?? nil else { continue }
             let dims = object?.vector?.count ?? 0
-            checks.append(.init(name: "vector \(className)", ok: dims > 0, detail: dims > 0 ? "\(dims) dimensions" : "object \(id) has no vector"))
-            if firstWithVector == nil, className != "Label", let v = object?.vector, !v.isEmpty { firstWithVector = (className, id, v) }
+            checks.append(
+                .init(
+                    name: "vector \(className)", ok: dims > 0,
+                    detail: dims > 0 ? "\(dims) dimensions" : "object \(id) has no vector"))
+            if firstWithVector == nil, className != "Label", let v = object?.vector, !v.isEmpty {
+                firstWithVector = (className, id, v)
+            }
         }
         // One fetch per sampled object, however many of its properties are sampled.
         let sampled = Set(sample.map { "\($0.className)/\($0.id)" }).sorted()
@@ -112,18 +125,26 @@ public struct Verifier: Sendable {
             let object = objects["\(entry.className)/\(entry.id)"] ?? nil
             let got = object?.referenceCount(entry.property) ?? -1
             if got != entry.count {
-                refProblems.append(object == nil ? "\(entry.className)/\(entry.id) missing"
-                    : "\(entry.className)/\(entry.id).\(entry.property) has \(got) references, expected \(entry.count)")
+                refProblems.append(
+                    object == nil
+                        ? "\(entry.className)/\(entry.id) missing"
+                        : "\(entry.className)/\(entry.id).\(entry.property) has \(got) references, expected \(entry.count)"
+                )
             }
         }
-        checks.append(.init(
-            name: "references", ok: refProblems.isEmpty,
-            detail: refProblems.isEmpty ? "\(sample.count) sampled reference lists exact" : refProblems.prefix(3).joined(separator: "; ")))
+        checks.append(
+            .init(
+                name: "references", ok: refProblems.isEmpty,
+                detail: refProblems.isEmpty
+                    ? "\(sample.count) sampled reference lists exact" : refProblems.prefix(3).joined(separator: "; ")))
         if let (className, id, vector) = firstWithVector {
             let nearest = try await weaviate.nearest(className: className, vector: vector, limit: 1).first
-            checks.append(.init(
-                name: "nearest neighbour", ok: nearest == id,
-                detail: nearest == id ? "\(className)/\(id) finds itself first" : "\(className)/\(id) found \(nearest ?? "nothing") first"))
+            checks.append(
+                .init(
+                    name: "nearest neighbour", ok: nearest == id,
+                    detail: nearest == id
+                        ? "\(className)/\(id) finds itself first"
+                        : "\(className)/\(id) found \(nearest ?? "nothing") first"))
         }
         return VerificationReport(checks: checks)
     }

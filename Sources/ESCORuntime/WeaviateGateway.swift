@@ -18,9 +18,10 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
     }
 
     public func upsert(className: String, objects: [WriteObject]) async throws {
-        try await client.upsert(objects.map {
-            WeaviateObject(className: className, id: $0.id, properties: $0.properties, vector: $0.vector)
-        })
+        try await client.upsert(
+            objects.map {
+                WeaviateObject(className: className, id: $0.id, properties: $0.properties, vector: $0.vector)
+            })
     }
 
     public func count(className: String) async throws -> Int {
@@ -33,7 +34,8 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
         var after: String?
         while ids.count < limit {
             let page = min(5_000, limit - ids.count)
-            let rows = try await client.get(GraphQLGet(className: className, fields: [], additional: [.id], limit: page, after: after))
+            let rows = try await client.get(
+                GraphQLGet(className: className, fields: [], additional: [.id], limit: page, after: after))
             let got = rows.compactMap { $0["_additional"]?["id"]?.stringValue }
             ids += got
             guard got.count == page, let last = got.last else { break }
@@ -53,7 +55,9 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
     }
 
     public func nearest(className: String, vector: [Float], limit: Int) async throws -> [String] {
-        let rows = try await client.get(GraphQLGet(className: className, fields: [], additional: [.id, .distance], limit: limit, nearVector: vector))
+        let rows = try await client.get(
+            GraphQLGet(
+                className: className, fields: [], additional: [.id, .distance], limit: limit, nearVector: vector))
         return rows.compactMap { $0["_additional"]?["id"]?.stringValue }
     }
 
@@ -70,13 +74,16 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
     /// Sorted by the server on the numbers the state store writes, never by timestamps, and bounded by `limit`:
     /// an unsorted read comes back in storage order, and QUERY_MAXIMUM_RESULTS caps how many one query may return.
     public func listEvents(limit: Int) async throws -> [[String: JSONValue]] {
-        let rows = try await client.get(GraphQLGet(
-            className: "Metadata",
-            fields: ["metaType", "status", "timestamp", "runId", "holder", "generation", "sequence", "step", "stepIndex",
-                     "stepCount", "error", "details", "heartbeatAt", "startedAt", "endedAt", "fingerprint"],
-            filter: Self.events,
-            sort: [.init(path: ["generation"], ascending: false), .init(path: ["sequence"], ascending: false)],
-            limit: limit))
+        let rows = try await client.get(
+            GraphQLGet(
+                className: "Metadata",
+                fields: [
+                    "metaType", "status", "timestamp", "runId", "holder", "generation", "sequence", "step", "stepIndex",
+                    "stepCount", "error", "details", "heartbeatAt", "startedAt", "endedAt", "fingerprint",
+                ],
+                filter: Self.events,
+                sort: [.init(path: ["generation"], ascending: false), .init(path: ["sequence"], ascending: false)],
+                limit: limit))
         return rows.compactMap(\.objectValue)
     }
 

@@ -35,7 +35,8 @@ public enum ConceptType: String, Sendable, Hashable, CaseIterable, Codable {
     public static func parse(_ text: String) throws(SearchError) -> ConceptType {
         guard let t = ConceptType(rawValue: text.lowercased()) else {
             throw .invalid(
-                "type", "unknown type \"\(text.prefix(40))\"; expected one of "
+                "type",
+                "unknown type \"\(text.prefix(40))\"; expected one of "
                     + ConceptType.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return t

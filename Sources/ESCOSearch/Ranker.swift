@@ -7,8 +7,10 @@ public struct RankingCandidate: Sendable, Hashable {
     /// Certainty (0...1) of the concept's full-text vector (`EmbeddingRecipe.conceptText`); nil when not scored.
     public var conceptCertainty: Double?
 
-    public init(conceptUri: String, bestLabelCertainty: Double? = nil, bestLabel: String? = nil,
-                conceptCertainty: Double? = nil) {
+    public init(
+        conceptUri: String, bestLabelCertainty: Double? = nil, bestLabel: String? = nil,
+        conceptCertainty: Double? = nil
+    ) {
         self.conceptUri = conceptUri
         self.bestLabelCertainty = bestLabelCertainty
         self.bestLabel = bestLabel

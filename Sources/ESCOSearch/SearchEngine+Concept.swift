@@ -24,7 +24,8 @@ extension SearchEngine {
             return found.sorted { $0.0.rawValue < $1.0.rawValue }.first
         }
         guard let (type, row) = found else {
-            throw SearchError.notFound("no concept \(reference) (searched skills, occupations, ISCO groups and skill groups)")
+            throw SearchError.notFound(
+                "no concept \(reference) (searched skills, occupations, ISCO groups and skill groups)")
         }
         return Self.detail(type: type, row: row)
     }
@@ -56,8 +57,9 @@ extension SearchEngine {
             var seen = Set<String>()
             let links = (row[rel.name]?.arrayValue ?? []).compactMap { target -> ConceptLink? in
                 guard let u = target["conceptUri"]?.stringValue, seen.insert(u).inserted else { return nil }
-                return ConceptLink(uri: u, id: ObjectID.uuid5(u), label: target["preferredLabel"]?.stringValue ?? "",
-                                   type: typeName(ofClass: rel.target))
+                return ConceptLink(
+                    uri: u, id: ObjectID.uuid5(u), label: target["preferredLabel"]?.stringValue ?? "",
+                    type: typeName(ofClass: rel.target))
             }
             return ConceptRelation(name: rel.name, title: rel.title, concepts: links.sorted())
         }

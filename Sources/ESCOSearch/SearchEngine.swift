@@ -48,14 +48,22 @@ public struct SearchEngine: Sendable {
             if ranker.usesLabels {
                 let filter: WhereFilter? = type == .all ? nil : .equal(["conceptClass"], .text(classes[0]))
                 group.addTask {
-                    (true, try await backend.nearVector(className: "Label", vector: vector, filter: filter,
-                                                        limit: labelPool, properties: Self.labelProperties))
+                    (
+                        true,
+                        try await backend.nearVector(
+                            className: "Label", vector: vector, filter: filter,
+                            limit: labelPool, properties: Self.labelProperties)
+                    )
                 }
             }
             for cls in classes {
                 group.addTask {
-                    (false, try await backend.nearVector(className: cls, vector: vector, filter: nil,
-                                                         limit: conceptPool, properties: Self.conceptProperties))
+                    (
+                        false,
+                        try await backend.nearVector(
+                            className: cls, vector: vector, filter: nil,
+                            limit: conceptPool, properties: Self.conceptProperties)
+                    )
                 }
             }
             for try await (isLabel, hits) in group {
@@ -96,7 +104,8 @@ public struct SearchEngine: Sendable {
         let candidates = Set(concepts.keys).union(bestLabel.keys).map { uri in
             RankingCandidate(
                 conceptUri: uri,
-                bestLabelCertainty: ranker.usesLabels ? bestLabel[uri].map { ranker.labelScore($0) } ?? labelFloor : nil,
+                bestLabelCertainty: ranker.usesLabels
+                    ? bestLabel[uri].map { ranker.labelScore($0) } ?? labelFloor : nil,
                 bestLabel: bestLabel[uri]?.string("text"),
                 conceptCertainty: ranker.usesConcepts ? concepts[uri]?.certainty : nil)
         }

@@ -14,8 +14,10 @@ public struct SearchResult: Sendable, Hashable, Codable {
     /// The label that matched best (preferred, alternative or hidden), when label vectors were used.
     public var matchedLabel: String?
 
-    public init(uri: String, id: String, label: String, type: ConceptType, score: Double, description: String,
-                matchedLabel: String?) {
+    public init(
+        uri: String, id: String, label: String, type: ConceptType, score: Double, description: String,
+        matchedLabel: String?
+    ) {
         self.uri = uri
         self.id = id
         self.label = label

@@ -25,7 +25,8 @@ public struct SearchOutput: Sendable {
         var out = ""
         for (i, r) in results.enumerated() {
             let rank = Self.pad("\(i + 1).", 4)
-            out += rank + green(Self.score(r.score)) + "  " + cyan(Self.pad(r.type.rawValue, 10)) + " " + bold(r.label)
+            out +=
+                rank + green(Self.score(r.score)) + "  " + cyan(Self.pad(r.type.rawValue, 10)) + " " + bold(r.label)
                 + "\n"
             out += "    " + dim(r.uri) + "\n"
             if let m = r.matchedLabel, m != r.label { out += "    matched: \(m)\n" }

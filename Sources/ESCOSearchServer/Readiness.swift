@@ -53,8 +53,9 @@ public actor Readiness {
             return Report(ready: false, status: "unavailable", reason: "\(error)")
         }
         guard let state else {
-            return Report(ready: false, status: IngestionStatus.notStarted.rawValue,
-                          reason: "no ingestion state in Weaviate: the data was never ingested; run esco ingest")
+            return Report(
+                ready: false, status: IngestionStatus.notStarted.rawValue,
+                reason: "no ingestion state in Weaviate: the data was never ingested; run esco ingest")
         }
         let nowMs = WallClock.nowMs()
         let derived = state.derivedStatus(nowMs: nowMs, mountedFingerprint: expectedFingerprint)
@@ -63,7 +64,8 @@ public actor Readiness {
             if let vectorizerProblem = await vectorizerProblem(stored: state.vectorizer) {
                 return vectorizerProblem
             }
-            let note = expectedFingerprint == nil ? " (fingerprint not checked: \(fingerprintNote ?? "no dataset"))" : ""
+            let note =
+                expectedFingerprint == nil ? " (fingerprint not checked: \(fingerprintNote ?? "no dataset"))" : ""
             return Report(ready: true, status: derived.rawValue, reason: "ingestion completed" + note)
         case .outdated:
             return Report(
@@ -71,14 +73,17 @@ public actor Readiness {
                 reason: "the ingested data (fingerprint \(state.fingerprint.prefix(16))) is not the mounted dataset's "
                     + "(\(expectedFingerprint?.prefix(16) ?? "")); re-run the ingestion")
         case .failed:
-            return Report(ready: false, status: derived.rawValue,
-                          reason: "the last ingestion failed: \(state.error.isEmpty ? "no error recorded" : state.error)")
+            return Report(
+                ready: false, status: derived.rawValue,
+                reason: "the last ingestion failed: \(state.error.isEmpty ? "no error recorded" : state.error)")
         case .inProgress:
-            return Report(ready: false, status: derived.rawValue,
-                          reason: "ingestion in progress (step \(state.step), \(state.stepIndex)/\(state.stepCount))")
+            return Report(
+                ready: false, status: derived.rawValue,
+                reason: "ingestion in progress (step \(state.step), \(state.stepIndex)/\(state.stepCount))")
         case .stale:
-            return Report(ready: false, status: derived.rawValue,
-                          reason: "an ingestion stopped without finishing (lease expired); re-run the ingestion")
+            return Report(
+                ready: false, status: derived.rawValue,
+                reason: "an ingestion stopped without finishing (lease expired); re-run the ingestion")
         case .notStarted:
             return Report(ready: false, status: derived.rawValue, reason: "the data was never ingested")
         }
@@ -89,8 +94,9 @@ public actor Readiness {
         guard let liveVectorizer else { return nil }
         let live: VectorizerIdentity
         do { live = try await liveVectorizer() } catch {
-            return Report(ready: false, status: "vectorizer_unavailable",
-                          reason: "queries need the vectorizer, which cannot be identified: \(error)")
+            return Report(
+                ready: false, status: "vectorizer_unavailable",
+                reason: "queries need the vectorizer, which cannot be identified: \(error)")
         }
         guard let mismatch = VectorizerIdentity.mismatch(stored: stored, live: live) else { return nil }
         return Report(ready: false, status: "vectorizer_mismatch", reason: mismatch)

@@ -20,14 +20,18 @@ struct GoSwaggerBinding {
     /// zero value, which the caller's own validation then judges.
     func bind(_ body: [UInt8]) -> Result<[String: JSONValue], Refusal> {
         if body.isEmpty {
-            return .failure(Refusal(response: .json(422, ["code": 602, "message": .string("\(parameter) in body is required")])))
+            return .failure(
+                Refusal(response: .json(422, ["code": 602, "message": .string("\(parameter) in body is required")])))
         }
-        guard let value = try? JSONCodec.parse(body) else { return .failure(parseError("invalid JSON in request body")) }
+        guard let value = try? JSONCodec.parse(body) else {
+            return .failure(parseError("invalid JSON in request body"))
+        }
         switch value {
         case .null: return .success([:])
         case .object(let fields): return .success(fields)
         default:
-            return .failure(parseError("json: cannot unmarshal \(Self.goKind(value)) into Go value of type models.\(model)"))
+            return .failure(
+                parseError("json: cannot unmarshal \(Self.goKind(value)) into Go value of type models.\(model)"))
         }
     }
 
@@ -35,12 +39,14 @@ struct GoSwaggerBinding {
     func parseError(_ reason: String) -> Refusal {
         Refusal(
             response: .json(
-                400, ["code": 400, "message": .string("parsing \(parameter) body from \"\" failed, because \(reason)")]))
+                400, ["code": 400, "message": .string("parsing \(parameter) body from \"\" failed, because \(reason)")])
+        )
     }
 
     /// A field of the wrong JSON kind, as `encoding/json`'s `UnmarshalTypeError` words it.
     func fieldTypeError(_ field: String, _ value: JSONValue, goType: String) -> Refusal {
-        parseError("json: cannot unmarshal \(Self.goKind(value)) into Go struct field \(model).\(field) of type \(goType)")
+        parseError(
+            "json: cannot unmarshal \(Self.goKind(value)) into Go struct field \(model).\(field) of type \(goType)")
     }
 
     /// `encoding/json`'s name for a JSON value's kind.

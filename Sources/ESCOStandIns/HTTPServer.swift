@@ -4,7 +4,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Minimal threaded HTTP/1.1 server on POSIX sockets: one thread per connection, keep-alive,
@@ -48,7 +48,9 @@ public final class HTTPServer: Sendable {
             throw ServerError("cannot bind to host '\(host)': only IPv4 addresses are supported")
         }
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard rc == 0 else {
             let e = errno
@@ -146,7 +148,8 @@ public final class HTTPServer: Sendable {
                 guard let r = try conn.readRequest() else { return }
                 request = r
             } catch let e as ServerError {
-                conn.write(HTTPResponse.json(400, ["error": [["message": .string(e.message)]]]), head: false, keepAlive: false)
+                conn.write(
+                    HTTPResponse.json(400, ["error": [["message": .string(e.message)]]]), head: false, keepAlive: false)
                 return
             } catch {
                 return

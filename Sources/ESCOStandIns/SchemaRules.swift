@@ -51,8 +51,9 @@ struct SchemaRules: Sendable {
         var replication = c["replicationConfig"]?.objectValue ?? ["factor": .number(Double(replicationMinimumFactor))]
         let factor = replication["factor"]?.intValue ?? 0
         if factor > 0 && factor < replicationMinimumFactor {
-            throw Refusal(message: "invalid replication factor: setup requires a minimum replication factor of "
-                + "\(replicationMinimumFactor): got \(factor)")
+            throw Refusal(
+                message: "invalid replication factor: setup requires a minimum replication factor of "
+                    + "\(replicationMinimumFactor): got \(factor)")
         }
         if factor < 1 { replication["factor"] = .number(Double(replicationMinimumFactor)) }
         if replication["deletionStrategy"]?.stringValue?.isEmpty ?? true {
@@ -76,8 +77,9 @@ struct SchemaRules: Sendable {
         // sharding.InitState
         let placed = c["replicationConfig"]?["factor"]?.intValue ?? 1
         if placed > nodes {
-            throw Refusal(message: "init sharding state: could not find enough weaviate nodes for replication: "
-                + "\(nodes) available, \(placed) requested")
+            throw Refusal(
+                message: "init sharding state: could not find enough weaviate nodes for replication: "
+                    + "\(nodes) available, \(placed) requested")
         }
         return c
     }
@@ -108,8 +110,9 @@ struct SchemaRules: Sendable {
         switch indexType {
         case "hnsw", "flat": break
         case "dynamic":
-            throw Refusal(message: "the dynamic index can only be created under async indexing environment "
-                + "(ASYNC_INDEXING=true)")
+            throw Refusal(
+                message: "the dynamic index can only be created under async indexing environment "
+                    + "(ASYNC_INDEXING=true)")
         default: throw Refusal(message: "unrecognized or unsupported vectorIndexType \"\(indexType)\"")
         }
         let vectorizer = c["vectorizer"]?.stringValue ?? ""
@@ -148,33 +151,38 @@ struct SchemaRules: Sendable {
         }
         let first = name.utf8.first
         guard let first, first == 95 || isLetterByte(first), name.utf8.allSatisfy(isWordByte) else {
-            throw Refusal(message: "'\(name)' is not a valid property name. Property names in Weaviate are restricted "
-                + "to valid GraphQL names, which must be “/[_A-Za-z][_0-9A-Za-z]{0,230}/”")
+            throw Refusal(
+                message: "'\(name)' is not a valid property name. Property names in Weaviate are restricted "
+                    + "to valid GraphQL names, which must be “/[_A-Za-z][_0-9A-Za-z]{0,230}/”")
         }
         if reservedPropertyNames.contains(name) { throw Refusal(message: "'\(name)' is a reserved property name") }
         if existing.contains(name.lowercased()) {
-            throw Refusal(message: "class \"\(className)\": conflict for property \"\(name)\": already in use or "
-                + "provided multiple times")
+            throw Refusal(
+                message: "class \"\(className)\": conflict for property \"\(name)\": already in use or "
+                    + "provided multiple times")
         }
         let types = p["dataType"]?.arrayValue?.map { $0.stringValue ?? "" } ?? []
         let kind: DataKind
         do throws(Refusal) {
             kind = try dataKind(types, className: className, classExists: classExists)
         } catch {
-            throw Refusal(message: "property '\(name)': invalid dataType: [\(types.joined(separator: " "))]: "
-                + error.message)
+            throw Refusal(
+                message: "property '\(name)': invalid dataType: [\(types.joined(separator: " "))]: "
+                    + error.message)
         }
         let nested = p["nestedProperties"]?.arrayValue ?? []
         if case .nested = kind {
             // Nested object properties are not modelled further; the product does not use them.
             if nested.isEmpty {
-                throw Refusal(message: "property '\(name)': At least one nested property is required for data type "
-                    + "object/object[]")
+                throw Refusal(
+                    message: "property '\(name)': At least one nested property is required for data type "
+                        + "object/object[]")
             }
             throw Refusal(message: "property '\(name)': object/object[] properties are not modelled by the stand-in")
         } else if !nested.isEmpty {
-            throw Refusal(message: "property '\(name)': nestedProperties not allowed for data types other than "
-                + "object/object[]")
+            throw Refusal(
+                message: "property '\(name)': nestedProperties not allowed for data types other than "
+                    + "object/object[]")
         }
         try validateTokenization(p["tokenization"]?.stringValue ?? "", kind)
         try validateIndexing(p, kind)
@@ -203,9 +211,10 @@ struct SchemaRules: Sendable {
     static func validateTokenization(_ tokenization: String, _ kind: DataKind) throws(Refusal) {
         guard case .primitive(let type) = kind else {
             if tokenization.isEmpty { return }
-            throw Refusal(message: kind == .nested
-                ? "tokenization is not allowed for object/object[] data types"
-                : "tokenization is not allowed for reference data type")
+            throw Refusal(
+                message: kind == .nested
+                    ? "tokenization is not allowed for object/object[] data types"
+                    : "tokenization is not allowed for reference data type")
         }
         switch type {
         case "string", "string[]":
@@ -218,11 +227,13 @@ struct SchemaRules: Sendable {
                 throw Refusal(
                     message: "the GSE tokenizer is not enabled; set 'ENABLE_TOKENIZER_GSE' to 'true' to enable")
             case "kagome_kr":
-                throw Refusal(message: "the Korean tokenizer is not enabled; set 'ENABLE_TOKENIZER_KAGOME_KR' to "
-                    + "'true' to enable")
+                throw Refusal(
+                    message: "the Korean tokenizer is not enabled; set 'ENABLE_TOKENIZER_KAGOME_KR' to "
+                        + "'true' to enable")
             case "kagome_ja":
-                throw Refusal(message: "the Japanese tokenizer is not enabled; set 'ENABLE_TOKENIZER_KAGOME_JA' to "
-                    + "'true' to enable")
+                throw Refusal(
+                    message: "the Japanese tokenizer is not enabled; set 'ENABLE_TOKENIZER_KAGOME_JA' to "
+                        + "'true' to enable")
             default: break
             }
         default:
@@ -236,17 +247,20 @@ struct SchemaRules: Sendable {
         if p["indexInverted"] != nil && p["indexInverted"] != .null,
             p["indexFilterable"] != nil || p["indexSearchable"] != nil || p["indexRangeFilters"] != nil
         {
-            throw Refusal(message: "`indexInverted` is deprecated and can not be set together with `indexFilterable`, "
-                + "`indexSearchable` or `indexRangeFilters`")
+            throw Refusal(
+                message: "`indexInverted` is deprecated and can not be set together with `indexFilterable`, "
+                    + "`indexSearchable` or `indexRangeFilters`")
         }
         let type: String = if case .primitive(let t) = kind { t } else { "" }
         if p["indexSearchable"]?.boolValue == true, !["string", "string[]", "text", "text[]"].contains(type) {
-            throw Refusal(message: "`indexSearchable` is allowed only for text/text[] data types. For other data "
-                + "types set false or leave empty")
+            throw Refusal(
+                message: "`indexSearchable` is allowed only for text/text[] data types. For other data "
+                    + "types set false or leave empty")
         }
         if p["indexRangeFilters"]?.boolValue == true, !["number", "int", "date"].contains(type) {
-            throw Refusal(message: "`indexRangeFilters` is allowed only for number/int/date data types. For other "
-                + "data types set false or leave empty")
+            throw Refusal(
+                message: "`indexRangeFilters` is allowed only for number/int/date data types. For other "
+                    + "data types set false or leave empty")
         }
     }
 
@@ -293,8 +307,9 @@ struct SchemaRules: Sendable {
         for (i, p) in props.enumerated() {
             guard let t = p["tokenization"]?.stringValue, !t.isEmpty, !tokenizationEnum.contains(t) else { continue }
             let path = pathPrefix.map { "\($0)\(i).tokenization" } ?? "tokenization"
-            throw Refusal(message: "\(path) in body should be one of [\(tokenizationEnum.joined(separator: " "))]",
-                          swaggerCode: 606)
+            throw Refusal(
+                message: "\(path) in body should be one of [\(tokenizationEnum.joined(separator: " "))]",
+                swaggerCode: 606)
         }
     }
 

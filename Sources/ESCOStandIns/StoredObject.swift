@@ -56,7 +56,9 @@ struct StoredObject: Sendable {
         out.append(UInt8(ascii: "}"))
     }
 
-    init(className: String, id: String, properties: [String: JSONValue], vector: [Float]?, created: Int64, updated: Int64) {
+    init(
+        className: String, id: String, properties: [String: JSONValue], vector: [Float]?, created: Int64, updated: Int64
+    ) {
         self.className = className
         self.id = id
         self.properties = properties
@@ -82,11 +84,14 @@ struct StoredObject: Sendable {
     /// Adds `href` to every beacon in a reference array, leaves other values alone.
     static func withHrefs(_ value: JSONValue) -> JSONValue {
         guard case .array(let items) = value, items.contains(where: { $0["beacon"] != nil }) else { return value }
-        return .array(items.map { item in
-            guard var o = item.objectValue, let b = o["beacon"]?.stringValue, let parsed = Beacon(b) else { return item }
-            o["href"] = .string("/v1/objects/\(parsed.className.map { "\($0)/" } ?? "")\(parsed.id)")
-            return .object(o)
-        })
+        return .array(
+            items.map { item in
+                guard var o = item.objectValue, let b = o["beacon"]?.stringValue, let parsed = Beacon(b) else {
+                    return item
+                }
+                o["href"] = .string("/v1/objects/\(parsed.className.map { "\($0)/" } ?? "")\(parsed.id)")
+                return .object(o)
+            })
     }
 }
 

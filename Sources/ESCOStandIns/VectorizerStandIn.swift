@@ -117,7 +117,8 @@ public final class VectorizerStandIn: Sendable {
             // app.py: `response_class=Response` with status 204 and no body.
             return req.method == "GET" ? .empty(204) : methodNotAllowed("GET")
         case "/meta":
-            return req.method == "GET" ? .json(200, ["model": options.model?.metaModel ?? meta]) : methodNotAllowed("GET")
+            return req.method == "GET"
+                ? .json(200, ["model": options.model?.metaModel ?? meta]) : methodNotAllowed("GET")
         case "/_standin/stats":
             let c = counters.withLock { $0 }
             return .json(
@@ -155,8 +156,10 @@ public final class VectorizerStandIn: Sendable {
     }
 
     private func vectors(_ req: HTTPRequest) -> HTTPResponse {
-        switch VectorizerRequest.parse(body: req.body, contentType: req.header("content-type"),
-                                       acceptBatches: options.acceptBatches) {
+        switch VectorizerRequest.parse(
+            body: req.body, contentType: req.header("content-type"),
+            acceptBatches: options.acceptBatches)
+        {
         case .invalid(let detail):
             return .json(422, ["detail": .array(detail)])
         case .single(let text, let pooling):

@@ -98,7 +98,8 @@ public final class WeaviateCluster: Sendable {
         guard let level = count(forLevel: req.query["consistency_level"]) else {
             // adapters/handlers/rest/handlers_objects.go getConsistencyLevel; every objects and batch handler: 400.
             return .weaviateError(
-                400, "unrecognized consistency level '\(req.query["consistency_level"] ?? "")', "
+                400,
+                "unrecognized consistency level '\(req.query["consistency_level"] ?? "")', "
                     + "try one of the following: ['ONE', 'QUORUM', 'ALL']")
         }
         if method == "GET" {

@@ -1,5 +1,5 @@
-import ESCOSystem
 import ESCOCore
+import ESCOSystem
 import Foundation
 import Synchronization
 
@@ -60,8 +60,9 @@ extension WeaviateStandIn {
         // Upsert: an existing id is overwritten whole. Weaviate stamps every batch object with
         // creationTimeUnix = lastUpdateTimeUnix = now, even on an overwrite (weaviate/weaviate#2500;
         // usecases/objects/batch_add.go), so the creation time is not kept.
-        return .success(StoredObject(
-            className: o.className, id: id, properties: props, vector: o.vector, created: now, updated: now))
+        return .success(
+            StoredObject(
+                className: o.className, id: id, properties: props, vector: o.vector, created: now, updated: now))
     }
 
     /// `POST /v1/batch/references`: appends every reference, even one already present.

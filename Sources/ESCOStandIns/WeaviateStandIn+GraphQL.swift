@@ -1,7 +1,7 @@
 import ESCOCore
 import Foundation
-import Synchronization
 import GraphQL
+import Synchronization
 
 extension WeaviateStandIn {
     /// `POST /v1/graphql`. Errors come back as HTTP 200 with `errors[]`, as Weaviate does, except the ones
@@ -23,12 +23,15 @@ extension WeaviateStandIn {
         do {
             document = try parse(source: query)
         } catch let e as GraphQLError {
-            let locs: [JSONValue] = e.locations.map { ["line": .number(Double($0.line)), "column": .number(Double($0.column))] }
+            let locs: [JSONValue] = e.locations.map {
+                ["line": .number(Double($0.line)), "column": .number(Double($0.column))]
+            }
             return .json(200, ["data": .null, "errors": [["message": .string(e.message), "locations": .array(locs)]]])
         } catch {
             return .json(200, ["data": .null, "errors": [["message": .string("\(error)")]]])
         }
-        guard let op = document.definitions.compactMap({ $0 as? OperationDefinition }).first, op.operation == .query else {
+        guard let op = document.definitions.compactMap({ $0 as? OperationDefinition }).first, op.operation == .query
+        else {
             return .json(200, ["data": .null, "errors": [["message": "only query operations are supported"]]])
         }
         var data: [String: JSONValue] = [:]
@@ -39,7 +42,10 @@ extension WeaviateStandIn {
             for case let top as Field in op.selectionSet.selections {
                 let topName = top.name.value
                 guard topName == "Get" || topName == "Aggregate" else {
-                    errors.append(gqlError(GQLFailure("Cannot query field \"\(topName)\" on type \"WeaviateObj\".", validation: true), node: top, path: []))
+                    errors.append(
+                        gqlError(
+                            GQLFailure("Cannot query field \"\(topName)\" on type \"WeaviateObj\".", validation: true),
+                            node: top, path: []))
                     validationFailed = true
                     continue
                 }
@@ -127,7 +133,8 @@ struct GQLContext {
 
     func aggregate(_ field: Field, _ s: inout WeaviateStore) throws -> JSONValue {
         let className = try classExists(field, s, type: "AggregateObjectsObj")
-        let args = try arguments(field, allowed: ["where", "groupBy", "limit", "nearVector", "objectLimit"], type: "AggregateObjectsObj")
+        let args = try arguments(
+            field, allowed: ["where", "groupBy", "limit", "nearVector", "objectLimit"], type: "AggregateObjectsObj")
         let filter = try args["where"].map { try WhereFilter.parse($0).validated(className: className, s) }
         let objects = s.objects[className] ?? [:]
         let count = filter.map { f in objects.values.reduce(0) { $0 + (f.matches($1, s) ? 1 : 0) } } ?? objects.count

@@ -1,5 +1,5 @@
-import ESCOSystem
 import ESCOCore
+import ESCOSystem
 import Foundation
 import Synchronization
 
@@ -52,22 +52,37 @@ extension WeaviateStore {
             guard let def = property(o.className, name),
                 let types = def["dataType"]?.arrayValue?.compactMap(\.stringValue), let type = types.first
             else {
-                return .failure(.init(422, "invalid object: no such prop with name '\(name)' found in class '\(o.className)' in the schema. Check your schema files for which properties in this class are available"))
+                return .failure(
+                    .init(
+                        422,
+                        "invalid object: no such prop with name '\(name)' found in class '\(o.className)' in the schema. Check your schema files for which properties in this class are available"
+                    ))
             }
             if value.isNull { continue }
             if let problem = Self.typeProblem(value, type: type, isRef: !primitiveDataTypes.contains(type)) {
-                return .failure(.init(422, "invalid object: invalid \(type) property '\(name)' on class '\(o.className)': \(problem)"))
+                return .failure(
+                    .init(
+                        422, "invalid object: invalid \(type) property '\(name)' on class '\(o.className)': \(problem)")
+                )
             }
             if !primitiveDataTypes.contains(type) {
                 var refs: [JSONValue] = []
                 for item in value.arrayValue ?? [] {
                     guard let b = item["beacon"]?.stringValue.flatMap(Beacon.init) else {
-                        return .failure(.init(422, "invalid object: invalid reference property '\(name)': beacon must be weaviate://localhost/{Class}/{uuid}"))
+                        return .failure(
+                            .init(
+                                422,
+                                "invalid object: invalid reference property '\(name)': beacon must be weaviate://localhost/{Class}/{uuid}"
+                            ))
                     }
                     var nb = b
                     if nb.className == nil, types.count == 1 { nb.className = types[0] }
                     if let c = nb.className, !types.contains(c) {
-                        return .failure(.init(422, "invalid object: invalid reference property '\(name)': class '\(c)' is not a target of this property"))
+                        return .failure(
+                            .init(
+                                422,
+                                "invalid object: invalid reference property '\(name)': class '\(c)' is not a target of this property"
+                            ))
                     }
                     // Every beacon's target must exist when the object is validated, before anything of a batch
                     // is stored (usecases/objects/validation/properties_validation.go parseAndValidateSingleRef).
@@ -105,13 +120,15 @@ extension WeaviateStore {
     static func scalarProblem(_ v: JSONValue, _ t: String) -> String? {
         switch t {
         case "text", "string": return v.stringValue == nil ? "not a string, but \(kind(v))" : nil
-        case "int": return v.intValue == nil ? "requires an integer, the given value is '\(JSONCodec.encodeString(v))'" : nil
+        case "int":
+            return v.intValue == nil ? "requires an integer, the given value is '\(JSONCodec.encodeString(v))'" : nil
         case "number": return v.doubleValue == nil ? "not a number, but \(kind(v))" : nil
         case "boolean": return v.boolValue == nil ? "not a boolean, but \(kind(v))" : nil
         case "uuid": return v.stringValue.map(ObjectID.isUUID) == true ? nil : "requires a uuid string"
         case "date":
             guard let s = v.stringValue, parseDate(s) != nil else {
-                return "requires a string with a RFC3339 formatted date, but the given value is '\(JSONCodec.encodeString(v))'"
+                return
+                    "requires a string with a RFC3339 formatted date, but the given value is '\(JSONCodec.encodeString(v))'"
             }
             return nil
         default: return nil
@@ -204,7 +221,8 @@ extension WeaviateStandIn {
         if window > 0 { usleep(UInt32(window) * 1000) }
         let now = WallClock.nowMs()
         let obj = StoredObject(
-            className: incoming.className, id: id, properties: props, vector: incoming.vector, created: now, updated: now)
+            className: incoming.className, id: id, properties: props, vector: incoming.vector, created: now,
+            updated: now)
         let failure = store.withLock { s -> String? in
             guard s.classes[obj.className] != nil else { return "class \"\(obj.className)\" was deleted" }
             if let problem = s.vectorLengthProblem(obj.className, obj.vector) { return problem }
@@ -291,7 +309,9 @@ extension WeaviateStandIn {
         guard let className = req.query["class"].map(resolvingAlias) else {
             if req.query["after"] != nil { return .weaviateError(422, "the 'after' parameter requires 'class'") }
             // Without a class: every object, class by class (good enough for our use).
-            let all = store.withLock { s in s.classOrder.flatMap { c in s.sortedIDs(c).compactMap { s.objects[c]?[$0] } } }
+            let all = store.withLock { s in
+                s.classOrder.flatMap { c in s.sortedIDs(c).compactMap { s.objects[c]?[$0] } }
+            }
             let offset = Int(req.query["offset"] ?? "") ?? 0
             return listBody(Array(all.dropFirst(offset).prefix(limit)), includeVector: includeVector)
         }

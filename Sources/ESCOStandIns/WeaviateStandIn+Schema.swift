@@ -59,9 +59,11 @@ extension WeaviateStandIn {
             return s.classOrder.first { $0.lowercased() == name.lowercased() }.map { ($0, "class") }
         }
         if let similar {
-            return .weaviateError(422, similar.name == name
-                ? "\(similar.item) name \(name) already exists"
-                : "class already exists: found similar \(similar.item) \"\(similar.name)\"")
+            return .weaviateError(
+                422,
+                similar.name == name
+                    ? "\(similar.item) name \(name) already exists"
+                    : "class already exists: found similar \(similar.item) \"\(similar.name)\"")
         }
         sleepCreateWindow()
         return store.withLock { s in

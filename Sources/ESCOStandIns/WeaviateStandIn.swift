@@ -160,7 +160,8 @@ public final class WeaviateStandIn: Sendable {
             return true
         }
         guard trigger else { return }
-        logger.warning("exit-after-writes reached; no longer serving", metadata: ["writes": "\(faults.exitAfterWrites ?? 0)"])
+        logger.warning(
+            "exit-after-writes reached; no longer serving", metadata: ["writes": "\(faults.exitAfterWrites ?? 0)"])
         if let hook = options.onExitAfterWrites {
             // Let this response reach the client first: the write was acknowledged, then the process dies.
             Thread.detachNewThread {
@@ -202,10 +203,15 @@ public final class WeaviateStandIn: Sendable {
     static func routeTemplate(_ method: String, _ s: [String]) -> String {
         var t: [String] = []
         for (i, seg) in s.enumerated() {
-            if i >= 2, s[1] == "objects" { t.append(i == 2 && !ObjectID.isUUID(seg) ? "{className}" : "{id}") }
-            else if i == 2, s[1] == "schema" { t.append("{className}") }
-            else if i == 2, s[1] == "aliases" { t.append("{aliasName}") }
-            else { t.append(seg) }
+            if i >= 2, s[1] == "objects" {
+                t.append(i == 2 && !ObjectID.isUUID(seg) ? "{className}" : "{id}")
+            } else if i == 2, s[1] == "schema" {
+                t.append("{className}")
+            } else if i == 2, s[1] == "aliases" {
+                t.append("{aliasName}")
+            } else {
+                t.append(seg)
+            }
         }
         return "\(method) /" + t.joined(separator: "/")
     }
@@ -230,7 +236,8 @@ public final class WeaviateStandIn: Sendable {
         case ("POST", "graphql", 2): return graphQL(req)
         case (_, "aliases", 2...3): return routeAliases(req, m, s)
         default:
-            return .weaviateError(m == "GET" || m == "HEAD" ? 404 : 405, "path \(req.path) was not found for method \(m)")
+            return .weaviateError(
+                m == "GET" || m == "HEAD" ? 404 : 405, "path \(req.path) was not found for method \(m)")
         }
     }
 

@@ -2,7 +2,7 @@ import ESCOCore
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The stand-in's data: schema classes and objects, persisted as a snapshot plus a write-ahead log.

@@ -17,12 +17,16 @@ indirect enum WhereFilter {
     ]
 
     static func parse(_ v: JSONValue) throws -> WhereFilter {
-        guard let op = v["operator"]?.stringValue else { throw GQLFailure("invalid 'where' filter: operator is required") }
+        guard let op = v["operator"]?.stringValue else {
+            throw GQLFailure("invalid 'where' filter: operator is required")
+        }
         switch op {
         case "And", "Or", "Not":
             let parts = try (v["operands"]?.arrayValue ?? []).map(parse)
             if op == "Not" {
-                guard parts.count == 1 else { throw GQLFailure("invalid 'where' filter: Not needs exactly one operand") }
+                guard parts.count == 1 else {
+                    throw GQLFailure("invalid 'where' filter: Not needs exactly one operand")
+                }
                 return .not(parts[0])
             }
             guard !parts.isEmpty else { throw GQLFailure("invalid 'where' filter: \(op) needs operands") }
@@ -67,7 +71,9 @@ indirect enum WhereFilter {
         }
     }
 
-    static func check(_ op: String, _ actual: JSONValue?, _ value: JSONValue, dataType: String, tokenization: String) -> Bool {
+    static func check(_ op: String, _ actual: JSONValue?, _ value: JSONValue, dataType: String, tokenization: String)
+        -> Bool
+    {
         if op == "IsNull" {
             let isNull = actual == nil || actual!.isNull || actual!.arrayValue?.isEmpty == true
             return isNull == (value.boolValue ?? true)
@@ -76,7 +82,9 @@ indirect enum WhereFilter {
         return compare(op, actual, value, dataType: dataType, tokenization: tokenization)
     }
 
-    private static func leaf(_ path: ArraySlice<String>, _ op: String, _ value: JSONValue, _ o: StoredObject, _ s: WeaviateStore) -> Bool {
+    private static func leaf(
+        _ path: ArraySlice<String>, _ op: String, _ value: JSONValue, _ o: StoredObject, _ s: WeaviateStore
+    ) -> Bool {
         let name = path.first!
         if path.count >= 3 {
             // Reference hop: [refProp, TargetClass, ...rest].
@@ -105,7 +113,9 @@ indirect enum WhereFilter {
         return check(op, o.properties[name], value, dataType: dataType, tokenization: tokenization)
     }
 
-    static func compare(_ op: String, _ actual: JSONValue, _ filter: JSONValue, dataType: String, tokenization: String) -> Bool {
+    static func compare(_ op: String, _ actual: JSONValue, _ filter: JSONValue, dataType: String, tokenization: String)
+        -> Bool
+    {
         let elements = actual.arrayValue ?? [actual]
         let isText = dataType.hasPrefix("text") || dataType.hasPrefix("string") || dataType.hasPrefix("uuid")
         switch op {
@@ -113,8 +123,11 @@ indirect enum WhereFilter {
             let eq: Bool
             if isText, let f = filter.stringValue {
                 if tokenization == "field" || dataType.hasPrefix("uuid") {
-                    let target = dataType.hasPrefix("uuid") ? f.lowercased() : f.trimmingCharacters(in: .whitespacesAndNewlines)
-                    eq = elements.contains { ($0.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines) == target }
+                    let target =
+                        dataType.hasPrefix("uuid") ? f.lowercased() : f.trimmingCharacters(in: .whitespacesAndNewlines)
+                    eq = elements.contains {
+                        ($0.stringValue ?? "").trimmingCharacters(in: .whitespacesAndNewlines) == target
+                    }
                 } else {
                     let have = Set(elements.flatMap { tokenize($0.stringValue ?? "", tokenization) })
                     let want = tokenize(f, tokenization)
@@ -131,7 +144,9 @@ indirect enum WhereFilter {
                 return elements.contains { glob(pattern, $0.stringValue ?? "", caseInsensitive: false) }
             }
             let tokens = elements.flatMap { tokenize($0.stringValue ?? "", tokenization) }
-            let pats = tokenization == "word" ? pattern.lowercased().split(whereSeparator: \.isWhitespace).map(String.init) : [pattern]
+            let pats =
+                tokenization == "word"
+                ? pattern.lowercased().split(whereSeparator: \.isWhitespace).map(String.init) : [pattern]
             return pats.allSatisfy { p in tokens.contains { glob(p, $0, caseInsensitive: ci) } }
         case "ContainsAny", "ContainsAll":
             let wanted = filter.arrayValue ?? [filter]
@@ -158,8 +173,12 @@ indirect enum WhereFilter {
 
     /// Orders two scalars: numbers numerically, dates as instants, strings by code points.
     static func order(_ a: JSONValue, _ b: JSONValue, _ dataType: String) -> ComparisonResult? {
-        if let x = a.doubleValue, let y = b.doubleValue { return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame }
-        if let x = a.boolValue, let y = b.boolValue { return x == y ? .orderedSame : (!x ? .orderedAscending : .orderedDescending) }
+        if let x = a.doubleValue, let y = b.doubleValue {
+            return x < y ? .orderedAscending : x > y ? .orderedDescending : .orderedSame
+        }
+        if let x = a.boolValue, let y = b.boolValue {
+            return x == y ? .orderedSame : (!x ? .orderedAscending : .orderedDescending)
+        }
         guard let x = a.stringValue, let y = b.stringValue else { return nil }
         if dataType.hasPrefix("date"), let dx = parseDate(x), let dy = parseDate(y) {
             return dx < dy ? .orderedAscending : dx > dy ? .orderedDescending : .orderedSame
@@ -182,10 +201,15 @@ indirect enum WhereFilter {
         let t = Array(caseInsensitive ? text.lowercased() : text)
         var pi = 0, ti = 0, star = -1, mark = 0
         while ti < t.count {
-            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] { pi += 1; ti += 1 }
-            else if pi < p.count, p[pi] == "*" { star = pi; mark = ti; pi += 1 }
-            else if star >= 0 { pi = star + 1; mark += 1; ti = mark }
-            else { return false }
+            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
+                pi += 1; ti += 1
+            } else if pi < p.count, p[pi] == "*" {
+                star = pi; mark = ti; pi += 1
+            } else if star >= 0 {
+                pi = star + 1; mark += 1; ti = mark
+            } else {
+                return false
+            }
         }
         while pi < p.count, p[pi] == "*" { pi += 1 }
         return pi == p.count

@@ -1,5 +1,5 @@
-import ESCOSystem
 public import ESCOCore
+import ESCOSystem
 import Foundation
 public import Logging
 import Synchronization

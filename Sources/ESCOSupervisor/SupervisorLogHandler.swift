@@ -1,5 +1,5 @@
-import ESCOSystem
 import ESCOCore
+import ESCOSystem
 import Foundation
 public import Logging
 

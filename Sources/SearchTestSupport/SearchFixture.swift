@@ -1,12 +1,12 @@
-// The search tests' shared fixture: stand-ins, clients, one sample ingestion, a server on port 0. A library
-// target of its own, so ESCOSearchTests and ESCOSearchServerTests share it without TestSupport importing every
-// module.
-public import ESCORuntime
 import ESCOClients
 public import ESCOConfig
 public import ESCOCore
 import ESCODataset
 public import ESCOIngestion
+// The search tests' shared fixture: stand-ins, clients, one sample ingestion, a server on port 0. A library
+// target of its own, so ESCOSearchTests and ESCOSearchServerTests share it without TestSupport importing every
+// module.
+public import ESCORuntime
 public import ESCOSearch
 public import ESCOSearchServer
 public import ESCOStandIns
@@ -46,7 +46,8 @@ public final class StandInServices: Sendable {
         }
         config.vectorizer.retries = 0
         config.data.path = DatasetPaths.sample
-        config.weaviate.schemaDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        config.weaviate.schemaDirectory =
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("resources/schemas").path
         config.ingest.settle = .zero
         self.config = config
@@ -90,7 +91,9 @@ public final class StandInServices: Sendable {
         let readiness = Readiness.instrumented(
             expectedFingerprint: expected, cacheSeconds: cacheSeconds, metrics: metrics,
             liveVectorizer: { try await vectorizer.identity(refresh: true) }, readState: { try await store.read() })
-        guard let metrics else { return SearchServer(engine: engine, readiness: readiness, logger: Logger(label: "test")) }
+        guard let metrics else {
+            return SearchServer(engine: engine, readiness: readiness, logger: Logger(label: "test"))
+        }
         var server = SearchServer(
             engine: SearchEngine(backend: InstrumentedSearchBackend(backend, metrics: metrics)), readiness: readiness,
             logger: Logger(label: "test"), metrics: metrics)

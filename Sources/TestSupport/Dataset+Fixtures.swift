@@ -34,10 +34,12 @@ public enum DatasetFixture {
                 "http://x/skill/1,skill/competence,optional,knowledge,http://x/skill/2",
             ]),
             "broaderRelationsOccPillar.csv": csv([
-                "conceptType,conceptUri,broaderType,broaderUri", "Occupation,http://x/occ/1,ISCOGroup,http://x/isco/2511",
+                "conceptType,conceptUri,broaderType,broaderUri",
+                "Occupation,http://x/occ/1,ISCOGroup,http://x/isco/2511",
             ]),
             "broaderRelationsSkillPillar.csv": csv([
-                "conceptType,conceptUri,broaderType,broaderUri", "KnowledgeSkillCompetence,http://x/skill/1,SkillGroup,http://x/sg/1",
+                "conceptType,conceptUri,broaderType,broaderUri",
+                "KnowledgeSkillCompetence,http://x/skill/1,SkillGroup,http://x/sg/1",
             ]),
         ]
     }
@@ -57,7 +59,9 @@ public enum DatasetFixture {
     }
 
     /// The minimal dataset with some files replaced (`nil` removes a file).
-    public static func withMinimal<T>(replacing changes: [String: [UInt8]?] = [:], _ body: (String) throws -> T) throws -> T {
+    public static func withMinimal<T>(replacing changes: [String: [UInt8]?] = [:], _ body: (String) throws -> T) throws
+        -> T
+    {
         var files: [String: [UInt8]?] = minimal.mapValues { $0 }
         for (name, bytes) in changes { files[name] = .some(bytes) }
         return try withDataset(files, body)
@@ -68,7 +72,9 @@ public enum DatasetFixture {
         var out: [UInt8] = []
         var central: [UInt8] = []
         func u16(_ v: Int, _ a: inout [UInt8]) { a += [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
-        func u32(_ v: UInt32, _ a: inout [UInt8]) { for s in stride(from: 0, to: 32, by: 8) { a.append(UInt8(v >> UInt32(s) & 0xFF)) } }
+        func u32(_ v: UInt32, _ a: inout [UInt8]) {
+            for s in stride(from: 0, to: 32, by: 8) { a.append(UInt8(v >> UInt32(s) & 0xFF)) }
+        }
         for (name, data) in members {
             let crc = CRC32.checksum(data)
             let offset = out.count

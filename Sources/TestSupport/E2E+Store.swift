@@ -1,5 +1,5 @@
-public import Foundation
 import ESCOCore
+public import Foundation
 
 /// What a (stand-in) Weaviate holds, read over raw HTTP: black-box tests check the product's data without
 /// going through the product's own client.
@@ -64,7 +64,9 @@ public struct E2EStore: Sendable {
 
     /// The append-only history (`metaType == ingestion_event`), unordered.
     public func events() throws -> [E2EState] {
-        try objects("Metadata").map { E2EState(properties: $0.properties) }.filter { $0.string("metaType") == "ingestion_event" }
+        try objects("Metadata").map { E2EState(properties: $0.properties) }.filter {
+            $0.string("metaType") == "ingestion_event"
+        }
     }
 
     /// Deletes one object, behind the product's back.
@@ -131,7 +133,9 @@ public struct DatasetStatsJSON: @unchecked Sendable {
 
     /// Objects per class the sample must produce with label vectors off.
     public var expectedCounts: [String: Int] {
-        ["ISCOGroup": int("iscoGroups"), "SkillGroup": int("skillGroups"), "SkillCollection": 7,
-         "Skill": int("skills"), "Occupation": int("occupations")]
+        [
+            "ISCOGroup": int("iscoGroups"), "SkillGroup": int("skillGroups"), "SkillCollection": 7,
+            "Skill": int("skills"), "Occupation": int("occupations"),
+        ]
     }
 }

@@ -92,8 +92,10 @@ public enum Harness {
     }
 
     /// Runs a process to completion.
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
-                           timeout: TimeInterval = 120) async throws -> Result {
+    public static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        timeout: TimeInterval = 120
+    ) async throws -> Result {
         let (p, o, e) = try start(executable, arguments, environment: environment)
         return await finish(p, o, e, timeout: timeout)
     }

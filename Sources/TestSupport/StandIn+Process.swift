@@ -1,7 +1,7 @@
 public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The `esco-standin` executable running as a child process.
@@ -50,12 +50,14 @@ public final class StandInProcess: @unchecked Sendable {
             let remaining = Int32(max(0, deadline.timeIntervalSinceNow) * 1000)
             guard remaining > 0, poll(&pfd, 1, remaining) > 0 else {
                 p.terminate()
-                throw StandInProcessError(message: "esco-standin \(arguments.first ?? "") printed no 'listening on' line within \(timeout)s")
+                throw StandInProcessError(
+                    message: "esco-standin \(arguments.first ?? "") printed no 'listening on' line within \(timeout)s")
             }
             var byte: UInt8 = 0
             guard read(fd, &byte, 1) == 1 else {
                 p.waitUntilExit()
-                throw StandInProcessError(message: "esco-standin exited with status \(p.terminationStatus) before listening")
+                throw StandInProcessError(
+                    message: "esco-standin exited with status \(p.terminationStatus) before listening")
             }
             if byte == 0x0A { break }
             line.append(byte)

@@ -1,7 +1,7 @@
 public import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A tiny blocking HTTP/1.1 client over raw sockets, for tests that need exact control
@@ -35,7 +35,9 @@ public enum RawHTTP {
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, host, &addr.sin_addr)
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard rc == 0 else { throw RawHTTPError(message: "connect to \(baseURL) failed: errno \(errno)") }
         var tv = timeval(tv_sec: 30, tv_usec: 0)
@@ -46,7 +48,11 @@ public enum RawHTTP {
         for (k, v) in headers where !(k.lowercased() == "content-type" && v.isEmpty) { head += "\(k): \(v)\r\n" }
         let payload = body ?? Data()
         if body != nil || ["POST", "PUT", "PATCH"].contains(method) {
-            if chunked { head += "Transfer-Encoding: chunked\r\n" } else { head += "Content-Length: \(payload.count)\r\n" }
+            if chunked {
+                head += "Transfer-Encoding: chunked\r\n"
+            } else {
+                head += "Content-Length: \(payload.count)\r\n"
+            }
             if body != nil && !ownType { head += "Content-Type: application/json\r\n" }
         }
         if expectContinue { head += "Expect: 100-continue\r\n" }
@@ -60,7 +66,9 @@ public enum RawHTTP {
                 received += more
             }
             let interim = String(decoding: received, as: UTF8.self)
-            guard interim.hasPrefix("HTTP/1.1 100") else { throw RawHTTPError(message: "expected 100 Continue, got \(interim)") }
+            guard interim.hasPrefix("HTTP/1.1 100") else {
+                throw RawHTTPError(message: "expected 100 Continue, got \(interim)")
+            }
             received = []
         }
         if chunked {
@@ -84,13 +92,17 @@ public enum RawHTTP {
         let status = Int(lines[0].split(separator: " ")[1]) ?? 0
         var hs: [String: String] = [:]
         for l in lines.dropFirst() {
-            if let c = l.firstIndex(of: ":") { hs[l[..<c].lowercased()] = l[l.index(after: c)...].trimmingCharacters(in: .whitespaces) }
+            if let c = l.firstIndex(of: ":") {
+                hs[l[..<c].lowercased()] = l[l.index(after: c)...].trimmingCharacters(in: .whitespaces)
+            }
         }
         return RawHTTPResponse(status: status, headers: hs, body: Data(received[(split + 4)...]))
     }
 
     /// JSON convenience: encodes `json` (any JSONSerialization value) as the body.
-    public static func json(_ baseURL: String, _ method: String, _ path: String, _ json: Any, headers: [String: String] = [:]) throws -> RawHTTPResponse {
+    public static func json(
+        _ baseURL: String, _ method: String, _ path: String, _ json: Any, headers: [String: String] = [:]
+    ) throws -> RawHTTPResponse {
         try request(baseURL, method, path, body: try JSONSerialization.data(withJSONObject: json), headers: headers)
     }
 

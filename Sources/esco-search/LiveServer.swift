@@ -26,8 +26,9 @@ extension SearchServer {
             expected = try clients.mountedFingerprint()
         } catch {
             note = "cannot read the dataset at \(config.data.path): \(error)"
-            logger.warning("dataset not readable; readiness checks the ingestion status only",
-                           metadata: ["data": "\(config.data.path)", "error": "\(error)"])
+            logger.warning(
+                "dataset not readable; readiness checks the ingestion status only",
+                metadata: ["data": "\(config.data.path)", "error": "\(error)"])
         }
         let readiness = Self.readiness(
             clients: clients, expectedFingerprint: expected, fingerprintNote: note, metrics: metrics)

@@ -47,10 +47,12 @@ struct SearchService: AsyncParsableCommand {
             throw ExitCode(ESCOExit.configuration.rawValue)
         }
         var logger = Logger(label: "esco-search")
-        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let bindHost = host ?? loaded.search.host
         let server = SearchServer.live(config: loaded, logger: logger)
-        let app = server.buildApplication(host: bindHost, port: port ?? loaded.search.port, notifySystemd: true) { bound in
+        let app = server.buildApplication(host: bindHost, port: port ?? loaded.search.port, notifySystemd: true) {
+            bound in
             // Unbuffered, so a parent reading the pipe sees it at once.
             FileHandle.standardOutput.write(Data("listening on http://\(bindHost):\(bound)\n".utf8))
         }

@@ -4,7 +4,7 @@ import Foundation
 import UnixSignals
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `esco-standin`: the Weaviate and text2vec-transformers stand-ins as processes (docs/ARCHITECTURE.md#stand-ins).
@@ -38,8 +38,9 @@ struct WeaviateCommand: AsyncParsableCommand {
     var queryDefaultsLimit = QueryLimits().defaultsLimit
     @Option(name: .customLong("idle-timeout-seconds"), help: "Close keep-alive connections idle this long.")
     var idleTimeoutSeconds = 10.0
-    @Option(name: .customLong("replication-minimum-factor"),
-            help: "Weaviate's REPLICATION_MINIMUM_FACTOR: the factor of classes sending none; smaller are refused.")
+    @Option(
+        name: .customLong("replication-minimum-factor"),
+        help: "Weaviate's REPLICATION_MINIMUM_FACTOR: the factor of classes sending none; smaller are refused.")
     var replicationMinimumFactor = 1
     @Option(name: .customLong("cluster-nodes"), help: "Nodes of the modelled cluster, for replication factor checks.")
     var clusterNodes = 1
@@ -118,11 +119,13 @@ struct VectorizerCommand: AsyncParsableCommand {
     @Option var port = 8081
     @Option(name: .customLong("cost-ms"), help: "Model time per text.") var costMs = 0
     @Option(help: "Concurrency limit of the modelled model server.") var workers = 2
-    @Flag(name: .customLong("accept-batches"),
-          help: "Also accept {\"texts\": [...]} (no t2v-transformers release does; 1.9.7 answers 422).")
+    @Flag(
+        name: .customLong("accept-batches"),
+        help: "Also accept {\"texts\": [...]} (no t2v-transformers release does; 1.9.7 answers 422).")
     var acceptBatches = false
-    @Flag(name: .customLong("direct-tokenize"),
-          help: "Encode each text whole, as T2V_TRANSFORMERS_DIRECT_TOKENIZE=true (also read from that variable).")
+    @Flag(
+        name: .customLong("direct-tokenize"),
+        help: "Encode each text whole, as T2V_TRANSFORMERS_DIRECT_TOKENIZE=true (also read from that variable).")
     var directTokenize = false
     @Option(name: .customLong("model-type"), help: "model_type reported by GET /meta (to model a model swap).")
     var modelType = VectorizerStandIn.defaultModelType

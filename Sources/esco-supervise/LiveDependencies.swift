@@ -32,7 +32,9 @@ extension SupervisorDependencies {
             stateReader: StoreStateReader(store: clients.store),
             fingerprinter: mounted,
             verifier: StoredStateVerifier(clients: clients, mounted: mounted),
-            launcher: ArgvIngestLauncher(arguments: [escoBinary, "ingest", "--config", configFile, "--profile", profile]),
+            launcher: ArgvIngestLauncher(arguments: [
+                escoBinary, "ingest", "--config", configFile, "--profile", profile,
+            ]),
             settings: SupervisorSettings(
                 dependencyDeadline: s.dependencyDeadline, waitDeadline: s.waitDeadline, pollInterval: s.pollInterval,
                 pollMaxInterval: s.pollMaxInterval, terminationGrace: s.grace, leaseTTL: config.ingest.leaseTTL,
@@ -89,7 +91,13 @@ struct StoredStateVerifier: Verifying {
     func verify() async throws -> VerificationReport {
         let mounted = try mounted.fingerprint()
         guard let state = try await clients.store.read() else {
-            return VerificationReport(checks: [.init(name: "status", ok: false, detail: "no ingestion state in Weaviate at \(clients.config.weaviate.url): run `esco-supervise run` or `esco ingest`")])
+            return VerificationReport(checks: [
+                .init(
+                    name: "status", ok: false,
+                    detail:
+                        "no ingestion state in Weaviate at \(clients.config.weaviate.url): run `esco-supervise run` or `esco ingest`"
+                )
+            ])
         }
         let live: Verifier.LiveVectorizer
         do { live = .identified(try await clients.vectorizerClient.identity(refresh: true)) } catch {

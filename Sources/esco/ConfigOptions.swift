@@ -16,7 +16,8 @@ struct ConfigOptions: ParsableArguments {
     func load() throws -> ESCOConfiguration {
         bootstrapLogging()
         do {
-            return try ESCOConfiguration.load(file: config, profile: profile, environment: ProcessInfo.processInfo.environment)
+            return try ESCOConfiguration.load(
+                file: config, profile: profile, environment: ProcessInfo.processInfo.environment)
         } catch let error as ConfigError {
             printError("esco: configuration error: \(error.description)")
             throw ExitCode(ESCOExit.configuration.rawValue)

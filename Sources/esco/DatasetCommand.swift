@@ -15,7 +15,8 @@ struct DatasetCommand: AsyncParsableCommand {
     struct Stats: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Version, files, fingerprint, counts and dangling references of an ESCO dataset.",
-            discussion: "Exit codes: 0 ok, 64 no --data and no ESCO_DATA, 65 malformed data (file:line:column on stderr)."
+            discussion:
+                "Exit codes: 0 ok, 64 no --data and no ESCO_DATA, 65 malformed data (file:line:column on stderr)."
         )
 
         @Option(
@@ -30,7 +31,9 @@ struct DatasetCommand: AsyncParsableCommand {
         @Flag(help: "Skip hashing the files (no sha256, no fingerprint): counts and dangling references only.")
         var noFingerprint = false
 
-        @Option(help: ArgumentHelp("Configuration file whose data.path is used when --data and ESCO_DATA are absent.", valueName: "file"))
+        @Option(
+            help: ArgumentHelp(
+                "Configuration file whose data.path is used when --data and ESCO_DATA are absent.", valueName: "file"))
         var config: String?
 
         @Option(help: ArgumentHelp("Profile in --config (default: default).", valueName: "name"))
@@ -41,8 +44,11 @@ struct DatasetCommand: AsyncParsableCommand {
             if data == nil, let config {
                 fromConfig = try ConfigOptions.parse(["--config", config, "--profile", profile]).load().data.path
             }
-            guard let path = data ?? ProcessInfo.processInfo.environment["ESCO_DATA"] ?? fromConfig, !path.isEmpty else {
-                printError("esco dataset stats: no dataset given; pass --data PATH, set ESCO_DATA, or pass --config FILE with data.path")
+            guard let path = data ?? ProcessInfo.processInfo.environment["ESCO_DATA"] ?? fromConfig, !path.isEmpty
+            else {
+                printError(
+                    "esco dataset stats: no dataset given; pass --data PATH, set ESCO_DATA, or pass --config FILE with data.path"
+                )
                 throw ExitCode(ESCOExit.usage.rawValue)
             }
             let stats: DatasetStats

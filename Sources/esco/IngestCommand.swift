@@ -1,10 +1,10 @@
-import ESCORuntime
 import ArgumentParser
 import ESCOClients
 import ESCOConfig
 import ESCOCore
 import ESCODataset
 import ESCOIngestion
+import ESCORuntime
 import Foundation
 import Logging
 import UnixSignals
@@ -26,7 +26,10 @@ struct IngestCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
-    @Option(help: ArgumentHelp("ESCO dataset: folder of CSV/CSV.gz files or ESCO zip(s) (default: data.path / ESCO_DATA).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "ESCO dataset: folder of CSV/CSV.gz files or ESCO zip(s) (default: data.path / ESCO_DATA).",
+            valueName: "path"))
     var data: String?
 
     @Flag(help: "Re-ingest even when the data is complete for this dataset.")
@@ -44,7 +47,9 @@ struct IngestCommand: AsyncParsableCommand {
         }
         let vectorizer: CachingVectorizer
         do { vectorizer = try clients.cachingVectorizer() } catch {
-            printError("esco ingest: cannot open the vector cache \(config.vectorizer.cacheDirectory): \(error) (config: vectorizer.cacheDirectory)")
+            printError(
+                "esco ingest: cannot open the vector cache \(config.vectorizer.cacheDirectory): \(error) (config: vectorizer.cacheDirectory)"
+            )
             throw ExitCode(IngestExit.configuration.code.rawValue)
         }
         let progress: any IngestionProgress = isInteractive ? TerminalProgress() : LogProgress(logger: logger)
@@ -52,7 +57,9 @@ struct IngestCommand: AsyncParsableCommand {
             dataset: dataset, store: clients.store, weaviate: clients.gateway, vectorizer: vectorizer,
             settings: clients.runnerSettings, progress: progress, logger: logger)
 
-        let exit = await withInterruptions { try await runner.run(force: forceReingest) } handle: { outcome in
+        let exit = await withInterruptions {
+            try await runner.run(force: forceReingest)
+        } handle: { outcome in
             try await report(outcome, runner: runner)
         }
         if exit != .ready { throw ExitCode(exit.rawValue) }
@@ -63,7 +70,9 @@ struct IngestCommand: AsyncParsableCommand {
         switch outcome {
         case .completed(let report, let skipped):
             let resumed = skipped.isEmpty ? "" : " (resumed: \(skipped.count) steps already done)"
-            print("ingestion completed and verified\(resumed): \(report.checks.filter(\.ok).count)/\(report.checks.count) checks passed")
+            print(
+                "ingestion completed and verified\(resumed): \(report.checks.filter(\.ok).count)/\(report.checks.count) checks passed"
+            )
             return IngestExit.ready.code
         case .busy(let error):
             printError("esco ingest: \(error.description)")
@@ -73,13 +82,17 @@ struct IngestCommand: AsyncParsableCommand {
             if isInteractive {
                 print("ESCO data is already loaded and complete for this dataset (completed \(when)).")
                 print("Re-ingest anyway? [y/N] ", terminator: "")
-                if let answer = readLine(), ["y", "yes"].contains(answer.lowercased().trimmingCharacters(in: .whitespaces)) {
+                if let answer = readLine(),
+                    ["y", "yes"].contains(answer.lowercased().trimmingCharacters(in: .whitespaces))
+                {
                     return try await report(try await runner.run(force: true), runner: runner)
                 }
                 print("skipped")
                 return IngestExit.ready.code
             }
-            print("ESCO data is already loaded and complete for this dataset (completed \(when)); skipping. To re-ingest, run `esco ingest --force-reingest`.")
+            print(
+                "ESCO data is already loaded and complete for this dataset (completed \(when)); skipping. To re-ingest, run `esco ingest --force-reingest`."
+            )
             return IngestExit.ready.code
         }
     }

@@ -1,8 +1,8 @@
-import ESCORuntime
 import ArgumentParser
 import ESCOConfig
 import ESCOCore
 import ESCOIngestion
+import ESCORuntime
 import ESCOSearch
 import Foundation
 import Logging
@@ -40,7 +40,8 @@ struct SearchContext {
     func warnIfIncomplete(_ command: String) async {
         guard let state = try? await store.read() else { return }
         if state.status != .completed {
-            printError("esco \(command): warning: the ingestion state is \(state.status.rawValue); results may be incomplete")
+            printError(
+                "esco \(command): warning: the ingestion state is \(state.status.rawValue); results may be incomplete")
         }
     }
 
@@ -81,7 +82,8 @@ struct SearchCommand: AsyncParsableCommand {
     func run() async throws {
         let q: SearchQuery
         do {
-            q = try SearchQuery(text: query, type: try ConceptType.parse(type), limit: limit, minCertainty: minCertainty)
+            q = try SearchQuery(
+                text: query, type: try ConceptType.parse(type), limit: limit, minCertainty: minCertainty)
         } catch {
             throw SearchContext.fail("search", error)
         }
@@ -116,7 +118,11 @@ struct ShowCommand: AsyncParsableCommand {
         let context = try SearchContext(options: options)
         do {
             let detail = try await context.engine.concept(reference)
-            if json { try SearchContext.printJSON(detail) } else { print(context.output.concept(detail), terminator: "") }
+            if json {
+                try SearchContext.printJSON(detail)
+            } else {
+                print(context.output.concept(detail), terminator: "")
+            }
         } catch {
             throw SearchContext.fail("show", error)
         }
@@ -147,7 +153,11 @@ struct EnrichCommand: AsyncParsableCommand {
         do {
             let result = try await context.engine.enrich(request)
             await context.warnIfIncomplete("enrich")
-            if json { try SearchContext.printJSON(result) } else { print(context.output.enrichment(result), terminator: "") }
+            if json {
+                try SearchContext.printJSON(result)
+            } else {
+                print(context.output.enrichment(result), terminator: "")
+            }
         } catch {
             throw SearchContext.fail("enrich", error)
         }

@@ -1,8 +1,8 @@
-import ESCOSystem
 import ArgumentParser
 import ESCOCore
-import ESCORuntime
 import ESCOMetrics
+import ESCORuntime
+import ESCOSystem
 
 /// `esco status --format`.
 enum StatusFormat: String, ExpressibleByArgument, CaseIterable {

@@ -1,11 +1,11 @@
-import ESCORuntime
-import ESCOSystem
 import ArgumentParser
 import ESCOClients
 import ESCOConfig
 import ESCOCore
 import ESCODataset
 import ESCOIngestion
+import ESCORuntime
+import ESCOSystem
 import Foundation
 import Logging
 
@@ -21,7 +21,9 @@ struct StatusCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var options: ConfigOptions
-    @Option(help: ArgumentHelp("Dataset to compare the fingerprint with (default: data.path / ESCO_DATA).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp(
+            "Dataset to compare the fingerprint with (default: data.path / ESCO_DATA).", valueName: "path"))
     var data: String?
     @Flag(help: "Print one JSON object (the same as --format json).") var json = false
     @Option(
@@ -80,7 +82,8 @@ struct StatusCommand: AsyncParsableCommand {
         } catch {
             printError(
                 "esco status: cannot read the ingestion state from Weaviate at \(config.weaviate.url): \(error)"
-                    + " (is Weaviate running? check weaviate.url in \(options.config), profile \(options.profile), or WEAVIATE_URL)")
+                    + " (is Weaviate running? check weaviate.url in \(options.config), profile \(options.profile), or WEAVIATE_URL)"
+            )
             throw ExitCode(ESCOExit.tryLater.rawValue)
         }
         let now = WallClock.nowMs()
@@ -99,11 +102,14 @@ struct StatusCommand: AsyncParsableCommand {
             generation: s.generation,
             heartbeatAgeSeconds: s.heartbeatAtMs > 0 ? Double(now - s.heartbeatAtMs) / 1000 : nil,
             leaseExpiresAt: ts(s.leaseExpiresAtMs), startedAt: ts(s.startedAtMs), endedAt: ts(s.endedAtMs),
-            fingerprint: s.fingerprint, fingerprintMatches: mounted.map { $0 == s.fingerprint }, mountedDataError: mountedError,
+            fingerprint: s.fingerprint, fingerprintMatches: mounted.map { $0 == s.fingerprint },
+            mountedDataError: mountedError,
             vectorizerStored: s.vectorizer?.description, vectorizerLive: live?.description,
             vectorizerMismatch: mismatch, vectorizerError: liveError,
             counts: s.counts, completedSteps: s.completedSteps, error: s.error,
-            history: history.map { "gen \($0.state.generation) #\($0.sequence) \(ts($0.state.heartbeatAtMs)) \($0.state.holder): \($0.event)" })
+            history: history.map {
+                "gen \($0.state.generation) #\($0.sequence) \(ts($0.state.heartbeatAtMs)) \($0.state.holder): \($0.event)"
+            })
         if json {
             let e = JSONEncoder()
             e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -120,10 +126,16 @@ struct StatusCommand: AsyncParsableCommand {
 
     func human(_ r: Report) -> String {
         var lines = ["status:       \(r.status)" + (r.status != r.storedStatus ? " (stored: \(r.storedStatus))" : "")]
-        if !r.step.isEmpty { lines.append("step:         \(r.step)" + (r.progress.isEmpty ? "" : "  items \(r.progress)")) }
+        if !r.step.isEmpty {
+            lines.append("step:         \(r.step)" + (r.progress.isEmpty ? "" : "  items \(r.progress)"))
+        }
         if !r.holder.isEmpty { lines.append("holder:       \(r.holder)  run \(r.runId)  generation \(r.generation)") }
-        if let age = r.heartbeatAgeSeconds { lines.append("heartbeat:    \(String(format: "%.1f", age)) s ago; lease expires \(r.leaseExpiresAt)") }
-        if !r.startedAt.isEmpty { lines.append("started:      \(r.startedAt)" + (r.endedAt.isEmpty ? "" : "  ended \(r.endedAt)")) }
+        if let age = r.heartbeatAgeSeconds {
+            lines.append("heartbeat:    \(String(format: "%.1f", age)) s ago; lease expires \(r.leaseExpiresAt)")
+        }
+        if !r.startedAt.isEmpty {
+            lines.append("started:      \(r.startedAt)" + (r.endedAt.isEmpty ? "" : "  ended \(r.endedAt)"))
+        }
         switch (r.fingerprintMatches, r.mountedDataError) {
         case (true?, _): lines.append("fingerprint:  matches the mounted dataset")
         case (false?, _): lines.append("fingerprint:  DIFFERS from the mounted dataset (re-ingestion needed)")
@@ -138,7 +150,11 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append(
                 "vectorizer:   stored \(r.vectorizerStored ?? "unrecorded"); live vectorizer not reachable: \(e)")
         }
-        if !r.counts.isEmpty { lines.append("counts:       " + r.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")) }
+        if !r.counts.isEmpty {
+            lines.append(
+                "counts:       "
+                    + r.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
         if !r.error.isEmpty { lines.append("last error:   \(r.error)") }
         if !r.history.isEmpty { lines.append("history (newest first):"); lines += r.history.map { "  " + $0 } }
         return lines.joined(separator: "\n")
@@ -162,14 +178,18 @@ struct UnlockCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard force else {
-            printError("esco unlock: refusing without --force: releasing a live holder's lease lets two ingestions run at once")
+            printError(
+                "esco unlock: refusing without --force: releasing a live holder's lease lets two ingestions run at once"
+            )
             throw ExitCode(ESCOExit.usage.rawValue)
         }
         let config = try options.load()
         let clients = ServiceClients(config: config, logger: Logger(label: "esco.unlock"))
         do {
             if let previous = try await LeaseLock.forceUnlock(store: clients.store, by: .current()) {
-                print("released the lease of run \(previous.runId) held by \(previous.holder) (generation \(previous.generation)); state is now failed, the next run takes over")
+                print(
+                    "released the lease of run \(previous.runId) held by \(previous.holder) (generation \(previous.generation)); state is now failed, the next run takes over"
+                )
             } else {
                 print("no ingestion in progress: nothing to unlock")
             }

@@ -1,9 +1,11 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Runs the built `esco` binary and captures exit status, stdout and stderr.
-func runESCO(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
+func runESCO(_ arguments: [String], environment: [String: String] = [:]) throws -> (
+    status: Int32, out: String, err: String
+) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: DatasetPaths.escoBinary)
     process.arguments = arguments
@@ -19,7 +21,9 @@ func runESCO(_ arguments: [String], environment: [String: String] = [:]) throws 
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    return (
+        process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self)
+    )
 }
 
 @Suite(.serialized) struct DatasetCLITests {
@@ -59,16 +63,22 @@ func runESCO(_ arguments: [String], environment: [String: String] = [:]) throws 
         try DatasetFixture.withMinimal(replacing: ["skills_en.csv": skills]) { dir in
             let r = try runESCO(["dataset", "stats", "--data", dir])
             #expect(r.status == 65)
-            #expect(r.err == "\(dir)/skills_en.csv:7:26: unbalanced quote: the quoted field opened here never closes (file ends at line 8)\n")
+            #expect(
+                r.err
+                    == "\(dir)/skills_en.csv:7:26: unbalanced quote: the quoted field opened here never closes (file ends at line 8)\n"
+            )
             #expect(r.out.isEmpty)
         }
     }
 
     @Test func wrongHeaderAndMissingFileExit65() throws {
-        try DatasetFixture.withMinimal(replacing: ["ISCOGroups_en.csv": Array("conceptType,uri,code\r\n".utf8)]) { dir in
+        try DatasetFixture.withMinimal(replacing: ["ISCOGroups_en.csv": Array("conceptType,uri,code\r\n".utf8)]) {
+            dir in
             let r = try runESCO(["dataset", "stats", "--data", dir])
             #expect(r.status == 65)
-            #expect(r.err.hasPrefix("\(dir)/ISCOGroups_en.csv:1:1: wrong header: missing columns conceptUri, preferredLabel"))
+            #expect(
+                r.err.hasPrefix(
+                    "\(dir)/ISCOGroups_en.csv:1:1: wrong header: missing columns conceptUri, preferredLabel"))
         }
         try DatasetFixture.withMinimal(replacing: ["skills_en.csv": nil]) { dir in
             let r = try runESCO(["dataset", "stats", "--data", dir])

@@ -39,8 +39,9 @@ import Testing
 
     @Test func dockerfileBuildImageOlderThanToolsVersionIsRejected() throws {
         // Package.swift's first line: `// swift-tools-version:X.Y`; a build image one minor release older.
-        let tools = try #require(try ValidateDeploy.repositoryFile("Package.swift").split(separator: "\n").first?
-            .split(separator: ":").last.map { String($0).trimmingCharacters(in: .whitespaces) })
+        let tools = try #require(
+            try ValidateDeploy.repositoryFile("Package.swift").split(separator: "\n").first?
+                .split(separator: ":").last.map { String($0).trimmingCharacters(in: .whitespaces) })
         let parts = tools.split(separator: ".").compactMap { Int($0) }
         try #require(parts.count >= 2 && parts[1] > 0, "swift-tools-version \(tools) has no minor release to go below")
         let older = "\(parts[0]).\(parts[1] - 1)"
@@ -51,16 +52,20 @@ import Testing
         let file = try ValidateDeploy.temporaryFile(named: "Dockerfile", contents: broken)
         let result = try ValidateDeploy.run(["ESCO_DOCKERFILE": file.path])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("is older than Package.swift's swift-tools-version \(tools)"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("is older than Package.swift's swift-tools-version \(tools)"), "\(result.stderr)")
     }
 
     @Test func kubernetesManifestWithABrokenFieldIsRejected() throws {
-        let dir = try ValidateDeploy.temporaryFile(named: "kustomization.yaml", contents: "").deletingLastPathComponent()
+        let dir = try ValidateDeploy.temporaryFile(named: "kustomization.yaml", contents: "")
+            .deletingLastPathComponent()
         try FileManager.default.removeItem(at: dir.appendingPathComponent("kustomization.yaml"))
         for name in try FileManager.default.contentsOfDirectory(atPath: ValidateDeploy.root.path + "/kubernetes") {
             var text = try ValidateDeploy.repositoryFile("kubernetes/" + name)
             // A typo an operator might make in the search service's readiness probe.
-            if name == "esco-search.yaml" { text = text.replacingOccurrences(of: "readinessProbe:", with: "readynessProbe:") }
+            if name == "esco-search.yaml" {
+                text = text.replacingOccurrences(of: "readinessProbe:", with: "readynessProbe:")
+            }
             try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         let result = try ValidateDeploy.run(["ESCO_KUBERNETES_DIR": dir.path], script: "scripts/validate-kubernetes")
@@ -111,7 +116,8 @@ private enum ValidateDeploy {
 
     /// Runs the script with extra environment. A broken input skips the script's self-tests: they prove
     /// the validators, which the run without overrides already does.
-    static func run(_ environment: [String: String] = [:], script: String = "scripts/validate-deploy") throws -> Result {
+    static func run(_ environment: [String: String] = [:], script: String = "scripts/validate-deploy") throws -> Result
+    {
         let process = Process()
         process.executableURL = root.appendingPathComponent(script)
         var env = ProcessInfo.processInfo.environment

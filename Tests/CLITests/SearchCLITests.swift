@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Black-box tests of `esco search/show/enrich` (enabled once the root command registers them) and of the
 /// `esco-search` binary. No data needed: these check validation, configuration and unreachable services.
@@ -11,12 +11,16 @@ import TestSupport
     static let unreachable = ["WEAVIATE_URL": "http://127.0.0.1:1", "T2V_URL": "http://127.0.0.1:1"]
     static let registered: Bool = (try? runESCO(["search", "--help"]).out.contains("--min-certainty")) ?? false
 
-    @Test(.enabled(if: registered), arguments: [
-        (["search", ""], 64), (["search", "welder", "--limit", "0"], 64), (["search", "welder", "--type", "job"], 64),
-        (["search", "welder", "--min-certainty", "1.5"], 64), (["show", "not-an-id"], 64),
-        (["enrich", "--title", " "], 64), (["search", "welder", "--config", "/nonexistent.yaml"], 78),
-        (["search", "welder", "--profile", "local"], 1), (["show", "9342d47a-1bab-5709-9869-c840b2eac501", "--profile", "local"], 1),
-    ] as [([String], Int32)])
+    @Test(
+        .enabled(if: registered),
+        arguments: [
+            (["search", ""], 64), (["search", "welder", "--limit", "0"], 64),
+            (["search", "welder", "--type", "job"], 64),
+            (["search", "welder", "--min-certainty", "1.5"], 64), (["show", "not-an-id"], 64),
+            (["enrich", "--title", " "], 64), (["search", "welder", "--config", "/nonexistent.yaml"], 78),
+            (["search", "welder", "--profile", "local"], 1),
+            (["show", "9342d47a-1bab-5709-9869-c840b2eac501", "--profile", "local"], 1),
+        ] as [([String], Int32)])
     func exitCodes(arguments: [String], status: Int32) throws {
         var args = arguments
         if !args.contains("--config") { args += ["--config", Self.config] }

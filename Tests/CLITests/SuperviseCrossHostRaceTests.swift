@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -53,7 +53,8 @@ extension SuperviseE2E {
                                 let home = dir.appendingPathComponent(name)
                                 let config = try stack.config(
                                     lockDirectory: home.appendingPathComponent("lock").path, name: name)
-                                let s = try Self.superviseOnHost("racer\(host)", config: config, workingDirectory: home.path)
+                                let s = try Self.superviseOnHost(
+                                    "racer\(host)", config: config, workingDirectory: home.path)
                                 supervisors.append(s)
                             }
                             var statuses: [Int32?] = []
@@ -69,17 +70,20 @@ extension SuperviseE2E {
                             #expect(state.status == "completed")
                             // The holder wrote its own host name: the runners really were on separate hosts.
                             let hosts = ["racer1", "racer2", "racer3", "racer4"]
-                            #expect(hosts.contains { state.holder.hasPrefix($0 + ":") }, "round \(round): \(state.holder)")
+                            #expect(
+                                hosts.contains { state.holder.hasPrefix($0 + ":") }, "round \(round): \(state.holder)")
                             let ended = try #require(state.endedAtMs)
                             for (i, s) in supervisors.enumerated() {
                                 let verifiedAt = s.logTime(endingWith: "verified")
-                                #expect(verifiedAt.map { $0 >= ended } == true,
-                                        "round \(round) supervisor \(i + 1): \(String(describing: verifiedAt))")
+                                #expect(
+                                    verifiedAt.map { $0 >= ended } == true,
+                                    "round \(round) supervisor \(i + 1): \(String(describing: verifiedAt))")
                             }
                             try await E2EExpect.exactData(stack.store)
                             let writes = try stack.store.writeRequests()
                             classCreates += writes["POST /v1/schema"] ?? 0
-                            schemaWrites += (writes["POST /v1/schema"] ?? 0)
+                            schemaWrites +=
+                                (writes["POST /v1/schema"] ?? 0)
                                 + (writes["POST /v1/schema/{className}/properties"] ?? 0)
                             claims += events.filter { $0.details.hasPrefix("claimed generation") }.count
                         }
@@ -88,9 +92,10 @@ extension SuperviseE2E {
             }
             // 7 classes and 25 reference properties: more writes than that means runners collided on the schema.
             let oneRunner = 7 + 25
-            print("four supervisors on separate hosts × \(rounds) rounds: \(seconds(since: start)) s; schema writes "
-                + "\(schemaWrites) (one runner alone: \(oneRunner * rounds)), class creates \(classCreates), lease "
-                + "claims \(claims)")
+            print(
+                "four supervisors on separate hosts × \(rounds) rounds: \(seconds(since: start)) s; schema writes "
+                    + "\(schemaWrites) (one runner alone: \(oneRunner * rounds)), class creates \(classCreates), lease "
+                    + "claims \(claims)")
             #expect(schemaWrites > oneRunner * rounds, "the runners never raced on the schema")
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension SuperviseE2E {
     /// The deployment entry points as shipped (issue 7): the systemd unit's command line, PID 1, scripts/demo.
@@ -128,8 +128,11 @@ extension SuperviseE2E {
                 // and the Swift runtime in the child reads the wrong /proc/<tid>/stat (it crashed with SIGILL).
                 let p = try E2EProcess(
                     "/usr/bin/unshare",
-                    ["--pid", "--fork", "--kill-child", "--mount-proc", Harness.binary("esco-supervise"), "run", "--config", config,
-                     "--profile", "test"])
+                    [
+                        "--pid", "--fork", "--kill-child", "--mount-proc", Harness.binary("esco-supervise"), "run",
+                        "--config", config,
+                        "--profile", "test",
+                    ])
                 let status = await p.wait(timeout: 120)
                 #expect(status == 0, "\(p.stderr.suffix(3000))")
                 // The ingestion child's pid is from inside the namespace, where the supervisor is PID 1.
@@ -145,14 +148,17 @@ extension SuperviseE2E {
             try await withTemporaryDirectory { dir in
                 let p = try E2EProcess(
                     "/bin/bash", [script, "--once", DatasetPaths.sample],
-                    environment: ["ESCO_DEMO_SKIP_BUILD": "1", "ESCO_DEMO_DIR": dir.path, "ESCO_DEMO_LABEL_VECTORS": "false",
-                                  "ESCO_DEMO_MODEL": "lexical",  // the plumbing; the real model costs minutes in a debug build
-                                  "ESCO_BUILD_DIR": (Harness.binary("esco") as NSString).deletingLastPathComponent])
+                    environment: [
+                        "ESCO_DEMO_SKIP_BUILD": "1", "ESCO_DEMO_DIR": dir.path, "ESCO_DEMO_LABEL_VECTORS": "false",
+                        "ESCO_DEMO_MODEL": "lexical",  // the plumbing; the real model costs minutes in a debug build
+                        "ESCO_BUILD_DIR": (Harness.binary("esco") as NSString).deletingLastPathComponent,
+                    ])
                 let status = await p.wait(timeout: 150)
                 #expect(status == 0, "\(p.stdout.suffix(2000)) \(p.stderr.suffix(2000))")
                 #expect(p.stdout.contains("example query"))
                 let answer = p.stdout.components(separatedBy: "answer:\n").last ?? ""
-                #expect(p.stdout.contains("answer:\n") && !answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+                #expect(
+                    p.stdout.contains("answer:\n") && !answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
             }
         }
     }

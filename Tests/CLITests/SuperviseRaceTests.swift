@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
     import Glibc
@@ -44,8 +44,10 @@ extension SuperviseE2E {
                             for (i, s) in supervisors.enumerated() {
                                 // Every supervisor (winner or waiter) verified after the data was complete.
                                 let verifiedAt = s.logTime(endingWith: "verified")
-                                #expect(verifiedAt.map { $0 >= ended } == true,
-                                        "round \(round) supervisor \(i) verified at \(String(describing: verifiedAt)), completed at \(ended)")
+                                #expect(
+                                    verifiedAt.map { $0 >= ended } == true,
+                                    "round \(round) supervisor \(i) verified at \(String(describing: verifiedAt)), completed at \(ended)"
+                                )
                             }
                             try await E2EExpect.exactData(stack.store)
                         }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension SuperviseE2E {
     /// The lease on a replicated Weaviate (issue 18; docs/KUBERNETES.md): four supervisors on separate hosts, each
@@ -54,7 +54,8 @@ extension SuperviseE2E {
             try await Task.sleep(nanoseconds: UInt64(lagMs + 500) * 1_000_000)
             let ingesting = try Races.ingestingRuns(stack.store)
             // The history, for a failure message: who claimed what and when.
-            let history = try stack.store.events().map { "\($0.string("timestamp")) \($0.holder) \($0.details)" }.sorted()
+            let history = try stack.store.events().map { "\($0.string("timestamp")) \($0.holder) \($0.details)" }
+                .sorted()
                 .filter { !$0.contains(" step ") }
             if level == "QUORUM", statuses == [0, 0, 0, 0] { try await E2EExpect.exactData(stack.store) }
             return (statuses, ingesting, supervisors.map { String($0.stderr.suffix(1500)) }, history)
@@ -67,8 +68,9 @@ extension SuperviseE2E {
                     let r = try await Self.round(1, level: "ONE", dir: dir, vectorizer: v)
                     // What goes wrong: more than one runner read back its own claim and ingested at the same time.
                     #expect(r.ingesting.count > 1, "at ONE only \(r.ingesting.count) runner ingested: \(r.logs)")
-                    print("consistency ONE, four supervisors on three nodes: \(r.ingesting.count) ingested at once; "
-                        + "exit statuses \(r.statuses)")
+                    print(
+                        "consistency ONE, four supervisors on three nodes: \(r.ingesting.count) ingested at once; "
+                            + "exit statuses \(r.statuses)")
                 }
             }
         }
@@ -82,12 +84,14 @@ extension SuperviseE2E {
                     for round in 1...rounds {
                         let r = try await Self.round(round, level: "QUORUM", dir: dir, vectorizer: v)
                         #expect(r.statuses == [0, 0, 0, 0], "round \(round): \(r.statuses) \(r.logs)")
-                        #expect(r.ingesting.count == 1, "round \(round): runs that ingested: \(r.ingesting) \(r.history)")
+                        #expect(
+                            r.ingesting.count == 1, "round \(round): runs that ingested: \(r.ingesting) \(r.history)")
                     }
                 }
             }
-            print("consistency QUORUM, four supervisors on three lagging nodes × \(rounds) rounds: "
-                + "\(seconds(since: start)) s")
+            print(
+                "consistency QUORUM, four supervisors on three lagging nodes × \(rounds) rounds: "
+                    + "\(seconds(since: start)) s")
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension SuperviseE2E {
     /// `esco-supervise run/verify/status` as real processes against the stand-ins (issue 5).
@@ -45,15 +45,17 @@ extension SuperviseE2E {
                 let r1 = try await supervise(closed, ["run"])
                 #expect(r1.status == 1)
                 #expect(seconds(since: start) >= 2)
-                #expect(r1.process.stderr.contains("vectorizer at http://127.0.0.1:1/.well-known/ready was not ready"),
-                        "\(r1.process.stderr)")
+                #expect(
+                    r1.process.stderr.contains("vectorizer at http://127.0.0.1:1/.well-known/ready was not ready"),
+                    "\(r1.process.stderr)")
 
                 try stack.store.setFaults(["readinessDelayMs": 600_000])
                 let slow = try stack.config(supervisor: deadline, name: "slow")
                 let r2 = try await supervise(slow, ["run"])
                 #expect(r2.status == 1)
-                #expect(r2.process.stderr.contains("weaviate at \(stack.weaviate)/v1/.well-known/ready was not ready"),
-                        "\(r2.process.stderr)")
+                #expect(
+                    r2.process.stderr.contains("weaviate at \(stack.weaviate)/v1/.well-known/ready was not ready"),
+                    "\(r2.process.stderr)")
             }
         }
 
@@ -116,8 +118,9 @@ extension SuperviseE2E {
                 let broken = try await supervise(config, ["verify"])
                 #expect(broken.status == 2)
                 let want = try await E2EExpect.stats.value.int("skills")
-                #expect(broken.process.stdout.contains("FAIL count Skill  \(want - 1) objects, expected \(want)"),
-                        "\(broken.process.stdout)")
+                #expect(
+                    broken.process.stdout.contains("FAIL count Skill  \(want - 1) objects, expected \(want)"),
+                    "\(broken.process.stdout)")
                 let brokenJSON = try await supervise(config, ["verify", "--json"])
                 #expect(brokenJSON.status == 2)
                 let failed = try #require(

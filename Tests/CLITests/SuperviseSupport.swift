@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every `esco-supervise` end-to-end suite nests here: one at a time, so timings measured on a loaded
 /// 2-core machine stay meaningful (the suites start many processes each).

@@ -1,7 +1,7 @@
 import ESCOStandIns
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 extension SuperviseE2E {
     /// Issue 10 item 3, end to end: the vectorizer's identity is part of "completed".
@@ -28,9 +28,13 @@ extension SuperviseE2E {
                 let cold = try await supervise(config, ["run"])
                 #expect(cold.status == 0, "\(cold.process.stderr.suffix(3000))")
                 let first = try #require(try stack.store.state())
-                #expect(first.string("fingerprint").hasSuffix(";model=sentence-transformers/all-MiniLM-L6-v2;tokenize=direct"))
-                #expect(first.details.contains("\"model\":\"sentence-transformers\\/all-MiniLM-L6-v2\"")
-                    || first.details.contains("\"model\":\"sentence-transformers/all-MiniLM-L6-v2\""), "\(first.details)")
+                #expect(
+                    first.string("fingerprint").hasSuffix(
+                        ";model=sentence-transformers/all-MiniLM-L6-v2;tokenize=direct"))
+                #expect(
+                    first.details.contains("\"model\":\"sentence-transformers\\/all-MiniLM-L6-v2\"")
+                        || first.details.contains("\"model\":\"sentence-transformers/all-MiniLM-L6-v2\""),
+                    "\(first.details)")
                 let textsAfterCold = try vectorizerCount(stack.vectorizer)
                 let distinctAfterCold = try vectorizerCount(stack.vectorizer, "distinctTexts")
                 #expect(distinctAfterCold > 500, "the sample's labels and descriptions: \(distinctAfterCold)")
@@ -50,8 +54,9 @@ extension SuperviseE2E {
                 // text the cold run needed is embedded again. (Raw request counts are not compared: concurrent
                 // workers may both ask for a text neither has cached yet, so the cold count varies run to run.)
                 let textsAfterRerun = try vectorizerCount(stack.vectorizer)
-                #expect(textsAfterRerun - textsAfterCold >= distinctAfterCold,
-                        "re-vectorised \(textsAfterRerun - textsAfterCold), the cold run needed \(distinctAfterCold)")
+                #expect(
+                    textsAfterRerun - textsAfterCold >= distinctAfterCold,
+                    "re-vectorised \(textsAfterRerun - textsAfterCold), the cold run needed \(distinctAfterCold)")
                 try await E2EExpect.exactData(stack.store)
             }
         }
@@ -71,8 +76,9 @@ extension SuperviseE2E {
                             #expect(verify.status == 2)
                             #expect(verify.process.stdout.contains("vectorizer"), "\(verify.process.stdout)")
                             #expect(verify.process.stdout.contains("swapped-model"), "\(verify.process.stdout)")
-                            #expect(verify.process.stdout.contains(VectorizerStandIn.defaultModelType),
-                                    "names the stored identity too: \(verify.process.stdout)")
+                            #expect(
+                                verify.process.stdout.contains(VectorizerStandIn.defaultModelType),
+                                "names the stored identity too: \(verify.process.stdout)")
 
                             let status = try await Harness.run(
                                 DatasetPaths.escoBinary, ["status", "--config", config, "--profile", "test"],

@@ -92,8 +92,9 @@ import Yams
                 guard let path = words.first, DocumentedCommand.programs.contains((path as NSString).lastPathComponent)
                 else { continue }
                 commands.append(
-                    .init(program: (path as NSString).lastPathComponent, arguments: Array(words.dropFirst()),
-                          source: "systemd/\(unit):\(index + 1)"))
+                    .init(
+                        program: (path as NSString).lastPathComponent, arguments: Array(words.dropFirst()),
+                        source: "systemd/\(unit):\(index + 1)"))
             }
         }
         #expect(commands.count >= 4, "found only \(commands)")

@@ -21,7 +21,8 @@ extension ContractTests {
             #expect(try await client.aggregateCount(className: target.name("Skill")) == 10)
             let listed = try await client.listObjects(className: target.name("Skill"), limit: 100)
             #expect(listed.count == 10)
-            let back = try #require(try await client.getObject(className: first[3].className, id: first[3].id, includeVector: true))
+            let back = try #require(
+                try await client.getObject(className: first[3].className, id: first[3].id, includeVector: true))
             #expect(back.properties["preferredLabel"] == "second 3" && back.properties["altLabels"] == ["again"])
             #expect(close(back.vector, contractVector(103)))
             // A batch overwrite restamps the creation time too (weaviate/weaviate#2500): nothing in the product may
@@ -49,8 +50,9 @@ extension ContractTests {
         try await withContractWeaviate { client, target in
             try await target.ensureProductSchema(client)
             let good1 = skillObject(target, "good1", label: "good one", vector: contractVector(1))
-            let unknownProperty = skillObject(target, "bad1", label: "bad", vector: contractVector(2),
-                                              extra: ["noSuchProperty": "x"])
+            let unknownProperty = skillObject(
+                target, "bad1", label: "bad", vector: contractVector(2),
+                extra: ["noSuchProperty": "x"])
             var unknownClass = skillObject(target, "bad2", label: "bad", vector: contractVector(3))
             unknownClass.className = target.name("NoSuchClass")
             // A vector whose length differs from the class's vectors (a changed model without a rebuild).
@@ -70,7 +72,8 @@ extension ContractTests {
             #expect(try await client.aggregateCount(className: good1.className) == 2)
 
             // `upsert` re-sends only the failures, then throws listing them: a run with bad data is never "completed".
-            let e = try #require(await catching(BatchError.self) { try await client.upsert([good1, unknownProperty, good2]) })
+            let e = try #require(
+                await catching(BatchError.self) { try await client.upsert([good1, unknownProperty, good2]) })
             #expect(e.failures.map(\.id) == [unknownProperty.id])
             #expect(e.total == 3 && e.attempts == 3)
             #expect(e.description.contains(target.url) && e.description.contains("/v1/batch/objects"))
@@ -84,9 +87,11 @@ extension ContractTests {
         try await withContractWeaviate { client, target in
             try await target.ensureProductSchema(client)
             let skill = target.name("Skill")
-            let (a, b, c) = (skillObject(target, "a", label: "a", vector: contractVector(1)),
-                             skillObject(target, "b", label: "b", vector: contractVector(2)),
-                             skillObject(target, "c", label: "c", vector: contractVector(3)))
+            let (a, b, c) = (
+                skillObject(target, "a", label: "a", vector: contractVector(1)),
+                skillObject(target, "b", label: "b", vector: contractVector(2)),
+                skillObject(target, "c", label: "c", vector: contractVector(3))
+            )
             try await client.upsert([a, b, c])
             let refs = [b, b, c].map {
                 ReferenceSpec(fromClass: skill, fromID: a.id, property: "broaderSkills", toClass: skill, toID: $0.id)
@@ -97,16 +102,19 @@ extension ContractTests {
             let back = try #require(try await client.getObject(className: skill, id: a.id, includeVector: true))
             #expect(beacons(back.properties["broaderSkills"]) == [b.beacon, b.beacon, c.beacon])
             #expect(close(back.vector, contractVector(1)), "adding references keeps the vector")
-            let viaGraphQL = try await client.get(GraphQLGet(
-                className: skill, fields: [.reference("broaderSkills", on: skill, ["preferredLabel"])],
-                filter: .equal(["conceptUri"], .text(a.properties["conceptUri"]!.stringValue!)), limit: 5))
+            let viaGraphQL = try await client.get(
+                GraphQLGet(
+                    className: skill, fields: [.reference("broaderSkills", on: skill, ["preferredLabel"])],
+                    filter: .equal(["conceptUri"], .text(a.properties["conceptUri"]!.stringValue!)), limit: 5))
             #expect(viaGraphQL.first?["broaderSkills"]?.arrayValue?.count == 3)
 
             // A reference from a missing object is reported per item (Weaviate checks the source since 1.24,
             // weaviate/weaviate#4172), and the others in the batch are stored.
-            let orphan = ReferenceSpec(fromClass: skill, fromID: contractID(target, "missing"), property: "broaderSkills",
-                                       toClass: skill, toID: b.id)
-            let fine = ReferenceSpec(fromClass: skill, fromID: c.id, property: "broaderSkills", toClass: skill, toID: a.id)
+            let orphan = ReferenceSpec(
+                fromClass: skill, fromID: contractID(target, "missing"), property: "broaderSkills",
+                toClass: skill, toID: b.id)
+            let fine = ReferenceSpec(
+                fromClass: skill, fromID: c.id, property: "broaderSkills", toClass: skill, toID: a.id)
             let mixed = try await client.batchReferences([orphan, fine])
             #expect(mixed.map { $0.succeeded } == [false, true], "\(mixed)")
             #expect(try await client.objectExists(className: skill, id: contractID(target, "missing")) == false)
@@ -123,8 +131,9 @@ extension ContractTests {
             try await target.ensureProductSchema(client)
             let skill = target.name("Skill")
             let t = skillObject(target, "target", label: "target", vector: contractVector(1))
-            let s = skillObject(target, "source", label: "source", vector: contractVector(2),
-                                extra: ["broaderSkills": Beacon.references([(skill, t.id)])])
+            let s = skillObject(
+                target, "source", label: "source", vector: contractVector(2),
+                extra: ["broaderSkills": Beacon.references([(skill, t.id)])])
             let results = try await client.batchObjects([t, s])
             #expect(results.map(\.succeeded) == [true, false], "\(results)")
             #expect(results[1].errors.joined().contains("no object with id \(t.id)"), "\(results[1].errors)")
@@ -143,8 +152,9 @@ extension ContractTests {
             let skill = target.name("Skill")
             let targets = (1...3).map { skillObject(target, "t\($0)", label: "t\($0)", vector: contractVector($0)) }
             func source(_ refs: [WeaviateObject]) -> WeaviateObject {
-                skillObject(target, "src", label: "source", vector: contractVector(9),
-                            extra: ["broaderSkills": Beacon.references(refs.map { ($0.className, $0.id) })])
+                skillObject(
+                    target, "src", label: "source", vector: contractVector(9),
+                    extra: ["broaderSkills": Beacon.references(refs.map { ($0.className, $0.id) })])
             }
             try await client.upsert(targets)
             try await client.upsert([source(targets)])
@@ -153,13 +163,18 @@ extension ContractTests {
 
             try await client.upsert([source(Array(targets.prefix(2)))])
             try await client.upsert([source(Array(targets.prefix(2)))])
-            let two = try #require(try await client.getObject(className: skill, id: contractID(target, "src"), includeVector: true))
+            let two = try #require(
+                try await client.getObject(className: skill, id: contractID(target, "src"), includeVector: true))
             #expect(beacons(two.properties["broaderSkills"]) == targets.prefix(2).map(\.beacon))
             #expect(close(two.vector, contractVector(9)))
-            let rows = try await client.get(GraphQLGet(
-                className: skill, fields: [.reference("broaderSkills", on: skill, ["preferredLabel"])],
-                filter: .equal(["conceptUri"], .text("http://data.europa.eu/esco/skill/src")), limit: 5))
-            #expect(rows.first?["broaderSkills"]?.arrayValue?.compactMap { $0["preferredLabel"]?.stringValue } == ["t1", "t2"])
+            let rows = try await client.get(
+                GraphQLGet(
+                    className: skill, fields: [.reference("broaderSkills", on: skill, ["preferredLabel"])],
+                    filter: .equal(["conceptUri"], .text("http://data.europa.eu/esco/skill/src")), limit: 5))
+            #expect(
+                rows.first?["broaderSkills"]?.arrayValue?.compactMap { $0["preferredLabel"]?.stringValue } == [
+                    "t1", "t2",
+                ])
         }
     }
 }

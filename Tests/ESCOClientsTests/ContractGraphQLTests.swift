@@ -22,11 +22,13 @@ struct GraphQLFixture {
         try await target.ensureProductSchema(client)
         var objects: [String: WeaviateObject] = [:]
         for (n, row) in rows.enumerated() {
-            objects[row.key] = skillObject(target, row.key, label: row.label, alt: row.alt,
-                                           vector: contractVector(n * 3 + 1), extra: ["status": .string(row.status)])
+            objects[row.key] = skillObject(
+                target, row.key, label: row.label, alt: row.alt,
+                vector: contractVector(n * 3 + 1), extra: ["status": .string(row.status)])
         }
         // s1 → s2, s3 (in that order), written as beacons with the object, as the product does.
-        objects["s1"]!.properties["broaderSkills"] = Beacon.references([objects["s2"]!, objects["s3"]!].map { ($0.className, $0.id) })
+        objects["s1"]!.properties["broaderSkills"] = Beacon.references(
+            [objects["s2"]!, objects["s3"]!].map { ($0.className, $0.id) })
         // Targets first: Weaviate fails a batch item whose beacon points at an object not yet stored, even one in
         // the same batch (usecases/objects/validation/properties_validation.go).
         try await client.upsert(rows.filter { $0.key != "s1" }.map { objects[$0.key]! })
@@ -42,7 +44,9 @@ struct GraphQLFixture {
     }
 
     func query(_ client: WeaviateClient, _ filter: WhereFilter) async throws -> Set<String> {
-        Set(keys(try await client.get(GraphQLGet(className: skill, fields: ["conceptUri"], filter: filter, limit: 100))))
+        Set(
+            keys(try await client.get(GraphQLGet(className: skill, fields: ["conceptUri"], filter: filter, limit: 100)))
+        )
     }
 }
 
@@ -57,12 +61,18 @@ extension ContractTests {
             #expect(try await f.query(client, .equal(["preferredLabel"], .text("python"))) == ["s1", "s10"])
             #expect(try await f.query(client, .equal(["preferredLabel"], .text("Python Programming"))) == ["s1"])
             #expect(try await f.query(client, .notEqual(["status"], .text("released"))) == ["s5"])
-            #expect(try await f.query(client, .and([
-                .equal(["preferredLabel"], .text("programming")), .containsAny(["altLabels"], ["scripting"]),
-            ])) == ["s1"])
-            #expect(try await f.query(client, .or([
-                .equal(["conceptUri"], .text(f.uri("s4"))), .equal(["status"], .text("obsolete")),
-            ])) == ["s4", "s5"])
+            #expect(
+                try await f.query(
+                    client,
+                    .and([
+                        .equal(["preferredLabel"], .text("programming")), .containsAny(["altLabels"], ["scripting"]),
+                    ])) == ["s1"])
+            #expect(
+                try await f.query(
+                    client,
+                    .or([
+                        .equal(["conceptUri"], .text(f.uri("s4"))), .equal(["status"], .text("obsolete")),
+                    ])) == ["s4", "s5"])
             #expect(try await f.query(client, .like(["conceptUri"], "*skill/s1*")) == ["s1", "s10"])
             #expect(try await f.query(client, .like(["conceptUri"], "*skill/s?")) == ["s1", "s2", "s3", "s4", "s5"])
             #expect(try await f.query(client, .containsAny(["altLabels"], ["excel", "pytest"])) == ["s3", "s10"])
@@ -75,9 +85,12 @@ extension ContractTests {
             let f = try await GraphQLFixture.write(client, target)
             let labels = GraphQLFixture.rows.map(\.label).sorted()
             func byLabel(ascending: Bool, limit: Int, offset: Int? = nil) async throws -> [String] {
-                try await client.get(GraphQLGet(
-                    className: f.skill, fields: ["preferredLabel"], sort: [.init(path: ["preferredLabel"], ascending: ascending)],
-                    limit: limit, offset: offset)).compactMap { $0["preferredLabel"]?.stringValue }
+                try await client.get(
+                    GraphQLGet(
+                        className: f.skill, fields: ["preferredLabel"],
+                        sort: [.init(path: ["preferredLabel"], ascending: ascending)],
+                        limit: limit, offset: offset)
+                ).compactMap { $0["preferredLabel"]?.stringValue }
             }
             #expect(try await byLabel(ascending: true, limit: 10) == labels)
             #expect(try await byLabel(ascending: true, limit: 3, offset: 1) == Array(labels[1...3]))
@@ -85,8 +98,10 @@ extension ContractTests {
 
             let ids = f.objects.values.map(\.id).sorted()
             func page(after: String?, limit: Int) async throws -> [String] {
-                try await client.get(GraphQLGet(className: f.skill, fields: [], additional: .id, limit: limit, after: after))
-                    .compactMap { $0["_additional"]?["id"]?.stringValue }
+                try await client.get(
+                    GraphQLGet(className: f.skill, fields: [], additional: .id, limit: limit, after: after)
+                )
+                .compactMap { $0["_additional"]?["id"]?.stringValue }
             }
             #expect(try await page(after: ids[1], limit: 2) == Array(ids[2...3]))
             #expect(try await page(after: ids[4], limit: 10) == [ids[5]])
@@ -102,9 +117,11 @@ extension ContractTests {
             let expected = f.objects.mapValues { cosine(probe, $0.vector!) }
             let order = expected.sorted { $0.value < $1.value }.map(\.key)
             func search(_ similarity: GraphQLGet.Similarity?) async throws -> [JSONValue] {
-                try await client.get(GraphQLGet(
-                    className: f.skill, fields: ["conceptUri"], additional: [.id, .distance, .certainty], limit: 100,
-                    nearVector: probe, similarity: similarity))
+                try await client.get(
+                    GraphQLGet(
+                        className: f.skill, fields: ["conceptUri"], additional: [.id, .distance, .certainty],
+                        limit: 100,
+                        nearVector: probe, similarity: similarity))
             }
             let all = try await search(nil)
             #expect(f.keys(all) == order)
@@ -127,18 +144,24 @@ extension ContractTests {
     @Test func nestedReferenceSelectionAndAggregateCounts() async throws {
         try await withContractWeaviate { client, target in
             let f = try await GraphQLFixture.write(client, target)
-            let rows = try await client.get(GraphQLGet(
-                className: f.skill,
-                fields: ["conceptUri", .reference("broaderSkills", on: f.skill, ["conceptUri", "preferredLabel"])],
-                filter: .equal(["conceptUri"], .text(f.uri("s1"))), limit: 10))
+            let rows = try await client.get(
+                GraphQLGet(
+                    className: f.skill,
+                    fields: [
+                        "conceptUri", .reference("broaderSkills", on: f.skill, ["conceptUri", "preferredLabel"]),
+                    ],
+                    filter: .equal(["conceptUri"], .text(f.uri("s1"))), limit: 10))
             #expect(rows.count == 1)
             let broader = rows.first?["broaderSkills"]?.arrayValue ?? []
             #expect(broader.compactMap { $0["conceptUri"]?.stringValue } == [f.uri("s2"), f.uri("s3")])
             #expect(broader.first?["preferredLabel"] == "java programming")
 
             #expect(try await client.aggregateCount(className: f.skill) == 6)
-            #expect(try await client.aggregateCount(className: f.skill, where: .equal(["status"], .text("obsolete"))) == 1)
-            #expect(try await client.aggregateCount(className: f.skill, where: .equal(["preferredLabel"], .text("python"))) == 2)
+            #expect(
+                try await client.aggregateCount(className: f.skill, where: .equal(["status"], .text("obsolete"))) == 1)
+            #expect(
+                try await client.aggregateCount(className: f.skill, where: .equal(["preferredLabel"], .text("python")))
+                    == 2)
             #expect(try await client.aggregateCount(className: target.name("Occupation")) == 0)
         }
     }
@@ -146,20 +169,24 @@ extension ContractTests {
     @Test func graphQLErrorsSurfaceAsWeaviateErrorGraphQL() async throws {
         try await withContractWeaviate { client, target in
             let f = try await GraphQLFixture.write(client, target)
-            let unknownClass = try #require(await contractError {
-                _ = try await client.get(GraphQLGet(className: target.name("NoSuchClass"), fields: ["conceptUri"], limit: 1))
-            })
+            let unknownClass = try #require(
+                await contractError {
+                    _ = try await client.get(
+                        GraphQLGet(className: target.name("NoSuchClass"), fields: ["conceptUri"], limit: 1))
+                })
             #expect(unknownClass.code == .graphQL && unknownClass.status == 200)
             #expect(unknownClass.serverMessage?.contains(target.name("NoSuchClass")) == true, "\(unknownClass)")
             #expect(unknownClass.description.contains("GraphQL query failed"))
 
-            let unknownProperty = try #require(await contractError {
-                _ = try await client.get(GraphQLGet(className: f.skill, fields: ["noSuchProperty"], limit: 1))
-            })
+            let unknownProperty = try #require(
+                await contractError {
+                    _ = try await client.get(GraphQLGet(className: f.skill, fields: ["noSuchProperty"], limit: 1))
+                })
             #expect(unknownProperty.code == .graphQL)
             #expect(unknownProperty.serverMessage?.contains("noSuchProperty") == true, "\(unknownProperty)")
 
-            let syntax = try #require(await contractError { _ = try await client.graphQL("{ Get { \(f.skill) { conceptUri ") })
+            let syntax = try #require(
+                await contractError { _ = try await client.graphQL("{ Get { \(f.skill) { conceptUri ") })
             #expect(syntax.code == .graphQL)
             #expect(!(syntax.serverMessage ?? "").isEmpty)
             // A failed query changes nothing: the next one works.

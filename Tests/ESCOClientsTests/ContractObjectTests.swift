@@ -9,7 +9,8 @@ extension ContractTests {
         try await withContractWeaviate { client, target in
             try await target.ensureProductSchema(client)
             let vector = contractVector(1)
-            let object = skillObject(target, "create", label: "create me", alt: ["make me", "build me"], vector: vector)
+            let object = skillObject(
+                target, "create", label: "create me", alt: ["make me", "build me"], vector: vector)
             try await client.createObject(object)
 
             let again = skillObject(target, "create", label: "second writer", vector: contractVector(2))
@@ -17,7 +18,8 @@ extension ContractTests {
             #expect(e.code == .alreadyExists && e.status == 422, "\(e)")
             #expect(e.attempts == 1)
 
-            let withVector = try #require(try await client.getObject(className: object.className, id: object.id, includeVector: true))
+            let withVector = try #require(
+                try await client.getObject(className: object.className, id: object.id, includeVector: true))
             #expect(withVector.className == object.className && withVector.id == object.id)
             #expect(withVector.properties["preferredLabel"] == "create me", "the second create must not have written")
             #expect(withVector.properties["altLabels"] == ["make me", "build me"])
@@ -48,14 +50,16 @@ extension ContractTests {
     @Test func putReplacesTheWholeObjectAndWithoutAVectorDropsIt() async throws {
         try await withContractWeaviate { client, target in
             try await target.ensureProductSchema(client)
-            var object = skillObject(target, "put", label: "before", vector: contractVector(4),
-                                     extra: ["description": "will disappear"])
+            var object = skillObject(
+                target, "put", label: "before", vector: contractVector(4),
+                extra: ["description": "will disappear"])
             try await client.createObject(object)
 
             object.properties = ["conceptUri": object.properties["conceptUri"]!, "preferredLabel": "after"]
             object.vector = contractVector(5)
             try await client.putObject(object)
-            let replaced = try #require(try await client.getObject(className: object.className, id: object.id, includeVector: true))
+            let replaced = try #require(
+                try await client.getObject(className: object.className, id: object.id, includeVector: true))
             #expect(replaced.properties["preferredLabel"] == "after")
             #expect(replaced.properties["description"] == nil, "PUT replaces: properties not sent are gone")
             #expect(replaced.properties["altLabels"] == nil)
@@ -63,7 +67,8 @@ extension ContractTests {
 
             object.vector = nil
             try await client.putObject(object)
-            let dropped = try #require(try await client.getObject(className: object.className, id: object.id, includeVector: true))
+            let dropped = try #require(
+                try await client.getObject(className: object.className, id: object.id, includeVector: true))
             #expect(dropped.properties["preferredLabel"] == "after")
             #expect(dropped.vector == nil, "Weaviate keeps no vector after a PUT without one")
 
@@ -80,20 +85,24 @@ extension ContractTests {
     @Test func patchMergesPropertiesAndKeepsTheVector() async throws {
         try await withContractWeaviate { client, target in
             try await target.ensureProductSchema(client)
-            let object = skillObject(target, "patch", label: "kept", alt: ["kept too"], vector: contractVector(7),
-                                     extra: ["description": "old"])
+            let object = skillObject(
+                target, "patch", label: "kept", alt: ["kept too"], vector: contractVector(7),
+                extra: ["description": "old"])
             try await client.createObject(object)
             try await client.patchObject(className: object.className, id: object.id, properties: ["description": "new"])
-            let merged = try #require(try await client.getObject(className: object.className, id: object.id, includeVector: true))
+            let merged = try #require(
+                try await client.getObject(className: object.className, id: object.id, includeVector: true))
             #expect(merged.properties["description"] == "new")
             #expect(merged.properties["preferredLabel"] == "kept")
             #expect(merged.properties["altLabels"] == ["kept too"])
             #expect(close(merged.vector, contractVector(7)), "PATCH without a vector keeps the stored one")
 
-            let e = try #require(await contractError {
-                try await client.patchObject(className: object.className, id: contractID(target, "patch-missing"),
-                                             properties: ["description": "x"])
-            })
+            let e = try #require(
+                await contractError {
+                    try await client.patchObject(
+                        className: object.className, id: contractID(target, "patch-missing"),
+                        properties: ["description": "x"])
+                })
             #expect(e.status == 404, "\(e)")
         }
     }
@@ -142,7 +151,8 @@ extension ContractTests {
             #expect(Set(seen) == Set(objects.map(\.id)))
             #expect(seen == seen.sorted(), "the cursor walks ids in uuid order")
 
-            let withVectors = try await client.listObjects(className: target.name("Skill"), limit: 5, includeVector: true)
+            let withVectors = try await client.listObjects(
+                className: target.name("Skill"), limit: 5, includeVector: true)
             #expect(withVectors.count == 5)
             let byID = Dictionary(uniqueKeysWithValues: objects.map { ($0.id, $0) })
             #expect(withVectors.allSatisfy { close($0.vector, byID[$0.id]?.vector) })

@@ -2,8 +2,8 @@ import ESCOClients
 import ESCOCore
 import ESCOStandIns
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Weaviate 1.32.2's schema answers the product relies on, and `ensureSchema` racing itself (docs/weaviate-compat.md,
 /// section Schema). Messages are Weaviate's own, read in its source.
@@ -49,10 +49,12 @@ extension ContractTests {
             for body: JSONValue in [property, ["name": "Status", "dataType": ["int"]]] {
                 let again = try await schemaWrite(target, "/v1/schema/\(name)/properties", body)
                 #expect(again.0 == 422, "\(again)")
-                #expect(again.1 == "class \"\(name)\": conflict for property \"status\": already in use or provided "
-                    + "multiple times", "\(again)")
+                #expect(
+                    again.1 == "class \"\(name)\": conflict for property \"status\": already in use or provided "
+                        + "multiple times", "\(again)")
             }
-            let ours = try ClassDefinition(json: minimalClass(name, [["name": "code", "dataType": ["text"]], property]))
+            let ours = try ClassDefinition(
+                json: minimalClass(name, [["name": "code", "dataType": ["text"]], property]))
             #expect(try await client.ensureSchema([ours]).changed == false)
             // A class that does not exist.
             let missing = try await schemaWrite(target, "/v1/schema/\(target.name("Nowhere"))/properties", property)
@@ -67,18 +69,28 @@ extension ContractTests {
             let cases: [(JSONValue, Int, String)] = [
                 (["name": "a", "dataType": ["text"], "tokenization": "trigram"], 200, ""),
                 (["name": "b", "dataType": ["text[]"], "tokenization": "lowercase"], 200, ""),
-                (["name": "c", "dataType": ["int"], "tokenization": "field"], 422,
-                 "tokenization is not allowed for data type 'int'"),
-                (["name": "d", "dataType": ["string"], "tokenization": "whitespace"], 422,
-                 "tokenization 'whitespace' is not allowed for data type 'string'"),
-                (["name": "e", "dataType": [.string(name)], "tokenization": "word"], 422,
-                 "tokenization is not allowed for reference data type"),
-                (["name": "f", "dataType": ["text"], "tokenization": "nonsense"], 422,
-                 "tokenization in body should be one of [word lowercase whitespace field trigram gse kagome_kr "
-                    + "kagome_ja gse_ch]"),
-                (["name": "g", "dataType": ["date"], "indexSearchable": true], 422,
-                 "`indexSearchable` is allowed only for text/text[] data types. For other data types set false or "
-                    + "leave empty"),
+                (
+                    ["name": "c", "dataType": ["int"], "tokenization": "field"], 422,
+                    "tokenization is not allowed for data type 'int'"
+                ),
+                (
+                    ["name": "d", "dataType": ["string"], "tokenization": "whitespace"], 422,
+                    "tokenization 'whitespace' is not allowed for data type 'string'"
+                ),
+                (
+                    ["name": "e", "dataType": [.string(name)], "tokenization": "word"], 422,
+                    "tokenization is not allowed for reference data type"
+                ),
+                (
+                    ["name": "f", "dataType": ["text"], "tokenization": "nonsense"], 422,
+                    "tokenization in body should be one of [word lowercase whitespace field trigram gse kagome_kr "
+                        + "kagome_ja gse_ch]"
+                ),
+                (
+                    ["name": "g", "dataType": ["date"], "indexSearchable": true], 422,
+                    "`indexSearchable` is allowed only for text/text[] data types. For other data types set false or "
+                        + "leave empty"
+                ),
             ]
             for (body, status, message) in cases {
                 let r = try await schemaWrite(target, "/v1/schema/\(name)/properties", body)
@@ -97,7 +109,8 @@ extension ContractTests {
         try await withContractWeaviate { _, target in
             let name = target.name("Skill")
             #expect(try await schemaWrite(target, "/v1/schema", minimalClass(name)).0 == 200)
-            let graphQLRule = "Property names in Weaviate are restricted to valid GraphQL names, which must be "
+            let graphQLRule =
+                "Property names in Weaviate are restricted to valid GraphQL names, which must be "
                 + "“/[_A-Za-z][_0-9A-Za-z]{0,230}/”"
             let cases: [(String, String)] = [
                 ("id", "'id' is a reserved property name"), ("_id", "'_id' is a reserved property name"),
@@ -109,15 +122,27 @@ extension ContractTests {
                 ("a-b", "'a-b' is not a valid property name. " + graphQLRule),
             ]
             for (property, message) in cases {
-                let r = try await schemaWrite(target, "/v1/schema/\(name)/properties",
-                                              ["name": .string(property), "dataType": ["text"]])
+                let r = try await schemaWrite(
+                    target, "/v1/schema/\(name)/properties",
+                    ["name": .string(property), "dataType": ["text"]])
                 #expect(r.0 == 422 && r.1 == message, "\(property): \(r)")
             }
-            #expect(try await schemaWrite(target, "/v1/schema/\(name)/properties",
-                                          ["name": "_private", "dataType": ["text"]]).0 == 200)
+            #expect(
+                try await schemaWrite(
+                    target, "/v1/schema/\(name)/properties",
+                    ["name": "_private", "dataType": ["text"]]
+                ).0 == 200)
             // In a class definition too.
-            let r = try await schemaWrite(target, "/v1/schema", minimalClass(target.name("Other"), [["name": "id",
-                "dataType": ["text"]]]))
+            let r = try await schemaWrite(
+                target, "/v1/schema",
+                minimalClass(
+                    target.name("Other"),
+                    [
+                        [
+                            "name": "id",
+                            "dataType": ["text"],
+                        ]
+                    ]))
             #expect(r.0 == 422 && r.1 == "'id' is a reserved property name", "\(r)")
         }
     }
@@ -148,10 +173,20 @@ extension ContractTests {
         try await withContractWeaviate { client, target in
             target.standIn?.setFaults(Faults(createWindowMs: 40))
             let name = target.name("Skill")
-            let a = try ClassDefinition(json: minimalClass(name, [["name": "code", "dataType": ["text"]],
-                                                                  ["name": "rank", "dataType": ["int"]]]))
-            let b = try ClassDefinition(json: minimalClass(name, [["name": "code", "dataType": ["text"]],
-                                                                  ["name": "rank", "dataType": ["number"]]]))
+            let a = try ClassDefinition(
+                json: minimalClass(
+                    name,
+                    [
+                        ["name": "code", "dataType": ["text"]],
+                        ["name": "rank", "dataType": ["int"]],
+                    ]))
+            let b = try ClassDefinition(
+                json: minimalClass(
+                    name,
+                    [
+                        ["name": "code", "dataType": ["text"]],
+                        ["name": "rank", "dataType": ["number"]],
+                    ]))
             let results = await withTaskGroup(of: (ClassDefinition, WeaviateError?).self) { group in
                 for definition in [a, b, a, b] {
                     group.addTask {
@@ -194,14 +229,23 @@ extension ContractTests {
         options.replicationMinimumFactor = 2
         options.clusterNodes = 3
         try await withContractWeaviate(options) { client, target in
-            let low = try await schemaWrite(target, "/v1/schema", ["class": .string(target.name("Low")),
-                                                                   "replicationConfig": ["factor": 1]])
+            let low = try await schemaWrite(
+                target, "/v1/schema",
+                [
+                    "class": .string(target.name("Low")),
+                    "replicationConfig": ["factor": 1],
+                ])
             #expect(low.0 == 422)
             #expect(low.1 == "invalid replication factor: setup requires a minimum replication factor of 2: got 1")
-            let high = try await schemaWrite(target, "/v1/schema", ["class": .string(target.name("High")),
-                                                                    "replicationConfig": ["factor": 4]])
-            #expect(high.1 == "init sharding state: could not find enough weaviate nodes for replication: 3 available, "
-                + "4 requested", "\(high)")
+            let high = try await schemaWrite(
+                target, "/v1/schema",
+                [
+                    "class": .string(target.name("High")),
+                    "replicationConfig": ["factor": 4],
+                ])
+            #expect(
+                high.1 == "init sharding state: could not find enough weaviate nodes for replication: 3 available, "
+                    + "4 requested", "\(high)")
 
             // The shipped classes send no factor: the server's minimum applies.
             let classes = try target.productClasses()

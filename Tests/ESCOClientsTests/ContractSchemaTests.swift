@@ -2,8 +2,8 @@ import ESCOClients
 import ESCOCore
 import ESCOStandIns
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Health, meta, schema setup and authentication.
 extension ContractTests {
@@ -43,7 +43,8 @@ extension ContractTests {
                 for p in cls.properties {
                     let sp = props.first { $0["name"]?.stringValue == p.name }
                     let types = sp?["dataType"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                    #expect(p.isReference ? Set(types) == Set(p.dataType) : types == p.dataType, "\(cls.name).\(p.name)")
+                    #expect(
+                        p.isReference ? Set(types) == Set(p.dataType) : types == p.dataType, "\(cls.name).\(p.name)")
                     if let tokenization = p.json["tokenization"]?.stringValue {
                         #expect(sp?["tokenization"]?.stringValue == tokenization, "\(cls.name).\(p.name)")
                     }
@@ -63,7 +64,8 @@ extension ContractTests {
             // Only Skill (its own references need other classes): primitives plus the self-reference.
             let own = skill.properties.filter { !$0.isReference || $0.dataType == [skill.name] }
             let full = try ClassDefinition(json: replacing(skill.json, properties: own))
-            let older = try ClassDefinition(json: replacing(skill.json, properties: own.filter { $0.name != "scopeNote" }))
+            let older = try ClassDefinition(
+                json: replacing(skill.json, properties: own.filter { $0.name != "scopeNote" }))
 
             #expect(try await client.ensureSchema([older]).createdClasses == [skill.name])
             let report = try await client.ensureSchema([full])
@@ -122,7 +124,8 @@ extension ContractTests {
             // Readiness stays public, as in Weaviate.
             #expect(await target.client(apiKey: .some(nil)).isReady())
             for key in [nil, "wrong-key-123"] as [String?] {
-                let e = try #require(await contractError { _ = try await target.client(apiKey: .some(key)).getSchema() })
+                let e = try #require(
+                    await contractError { _ = try await target.client(apiKey: .some(key)).getSchema() })
                 #expect(e.code == .http && e.status == 401)
                 #expect(e.attempts == 1, "401 is not retried")
                 #expect(e.description.contains("HTTP 401") && e.description.contains("API key"), "\(e)")
@@ -131,8 +134,9 @@ extension ContractTests {
             let classes = try await target.ensureProductSchema(client)
             let object = skillObject(target, "keyed", label: "keyed skill", vector: [1, 2, 3])
             try await client.upsert([object])
-            #expect(try await client.getObject(className: object.className, id: object.id)?.properties["preferredLabel"]
-                == "keyed skill")
+            #expect(
+                try await client.getObject(className: object.className, id: object.id)?.properties["preferredLabel"]
+                    == "keyed skill")
             #expect(try await client.aggregateCount(className: classes[0].name) == 0)
         }
     }

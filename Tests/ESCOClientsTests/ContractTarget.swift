@@ -4,8 +4,8 @@ import ESCOCore
 import ESCOStandIns
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// The contract suite (docs/ARCHITECTURE.md#stand-ins): every call the product makes, through the real
 /// `WeaviateClient` and `VectorizerClient`, against the in-process stand-ins by default, or against real servers:
@@ -65,13 +65,14 @@ struct ContractWeaviate: Sendable {
     func prefixed(_ definition: ClassDefinition) throws -> ClassDefinition {
         guard case .object(var o) = definition.json else { return definition }
         o["class"] = .string(name(definition.name))
-        o["properties"] = .array((o["properties"]?.arrayValue ?? []).map { p in
-            guard case .object(var po) = p, let types = po["dataType"]?.arrayValue?.compactMap(\.stringValue),
-                types.first?.first?.isUppercase == true
-            else { return p }
-            po["dataType"] = .array(types.map { .string(name($0)) })
-            return .object(po)
-        })
+        o["properties"] = .array(
+            (o["properties"]?.arrayValue ?? []).map { p in
+                guard case .object(var po) = p, let types = po["dataType"]?.arrayValue?.compactMap(\.stringValue),
+                    types.first?.first?.isUppercase == true
+                else { return p }
+                po["dataType"] = .array(types.map { .string(name($0)) })
+                return .object(po)
+            })
         return try ClassDefinition(json: .object(o), source: definition.source)
     }
 
@@ -132,7 +133,8 @@ func withContractWeaviate<T>(
             return try await body(target.client(), target)
         }
     }
-    let target = ContractWeaviate(url: realURL, prefix: prefix, standIn: nil, apiKey: ContractEnvironment.weaviateAPIKey)
+    let target = ContractWeaviate(
+        url: realURL, prefix: prefix, standIn: nil, apiKey: ContractEnvironment.weaviateAPIKey)
     do {
         let result = try await body(target.client(), target)
         try await target.dropClasses()
@@ -150,7 +152,8 @@ func withContractVectorizer<T>(
 ) async throws -> T {
     func client(_ url: String) -> VectorizerClient {
         VectorizerClient(
-            configuration: .init(url: url, maxInFlight: 4, requestTimeout: .seconds(30), retries: 2, batchTexts: batchTexts),
+            configuration: .init(
+                url: url, maxInFlight: 4, requestTimeout: .seconds(30), retries: 2, batchTexts: batchTexts),
             logger: Logger(label: "contract"), retryPolicy: RetryPolicy(retries: 2, baseDelay: .milliseconds(10)),
             textsPerRequest: 8)
     }
@@ -165,7 +168,8 @@ func contractRaw(_ method: String, _ url: String, apiKey: String? = nil, body: J
     var headers: [(String, String)] = [("Content-Type", "application/json")]
     if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
     let bytes = try body.map { Array(try JSONEncoder().encode($0)) }
-    let response = try await contractTransport.send(HTTPRequest(method: method, url: url, headers: headers, body: bytes))
+    let response = try await contractTransport.send(
+        HTTPRequest(method: method, url: url, headers: headers, body: bytes))
     return (response.status, try? JSONDecoder().decode(JSONValue.self, from: Data(response.body)))
 }
 
@@ -193,7 +197,8 @@ func skillObject(
         "altLabels": .array(alt.map { .string($0) }), "status": "released",
     ]
     props.merge(extra) { _, new in new }
-    return WeaviateObject(className: target.name("Skill"), id: contractID(target, key), properties: props, vector: vector)
+    return WeaviateObject(
+        className: target.name("Skill"), id: contractID(target, key), properties: props, vector: vector)
 }
 
 /// Awaits a `WeaviateError`, or nil when none (or another error) was thrown.

@@ -4,8 +4,8 @@ import ESCOCore
 import ESCOStandIns
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// The text2vec-transformers calls: readiness, meta, vectors (single and batched), and the cache in front.
 extension ContractTests {
@@ -45,11 +45,14 @@ extension ContractTests {
         try await withContractVectorizer(.init(acceptBatches: false), batchTexts: .auto) { vectorizer, url in
             #expect(try await vectorizer.vectorize(texts) == texts.map { HashedEmbedding.embed($0) })
             let stats = try #require(try await contractRaw("GET", url + "/_standin/stats").json)
-            #expect(stats["requests"]?.intValue == 1 + texts.count, "one rejected probe, then one request per text: \(stats)")
+            #expect(
+                stats["requests"]?.intValue == 1 + texts.count,
+                "one rejected probe, then one request per text: \(stats)")
             #expect(stats["texts"]?.intValue == texts.count)
             // The answer is remembered: no second probe.
             _ = try await vectorizer.vectorize(["one more"])
-            #expect(try await contractRaw("GET", url + "/_standin/stats").json?["requests"]?.intValue == texts.count + 2)
+            #expect(
+                try await contractRaw("GET", url + "/_standin/stats").json?["requests"]?.intValue == texts.count + 2)
         }
         try await withContractVectorizer(.init(acceptBatches: true), batchTexts: .auto) { vectorizer, url in
             _ = try await vectorizer.vectorize(texts)

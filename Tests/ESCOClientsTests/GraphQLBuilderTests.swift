@@ -29,9 +29,11 @@ struct GraphQLBuilderTests {
             className: "Occupation",
             fields: ["conceptUri", "preferredLabel", .reference("essentialSkills", on: "Skill", ["conceptUri"])],
             additional: [.id, .distance, .vector],
-            filter: .and([.equal(["preferredLabel"], .text(evil)), .greaterThan(["n"], .int(3)),
-                          .or([.like(["code"], "12*"), .containsAny(["altLabels"], ["x", "y\"z"])]),
-                          .equal(["flag"], .boolean(true)), .lessThan(["t"], .date("2024-01-01T00:00:00Z"))]),
+            filter: .and([
+                .equal(["preferredLabel"], .text(evil)), .greaterThan(["n"], .int(3)),
+                .or([.like(["code"], "12*"), .containsAny(["altLabels"], ["x", "y\"z"])]),
+                .equal(["flag"], .boolean(true)), .lessThan(["t"], .date("2024-01-01T00:00:00Z")),
+            ]),
             sort: [.init(path: ["code"], ascending: false)], limit: 10, offset: 5,
             nearVector: [0.25, -1.5, 1e-7], similarity: .distance(0.3))
         let text = q.rendered
@@ -49,12 +51,19 @@ struct GraphQLBuilderTests {
     }
 
     @Test func cursorAndAggregate() throws {
-        let q = GraphQLGet(className: "Skill", fields: ["conceptUri"], additional: [.id], limit: 100,
-                           after: "9342d47a-1bab-5709-9869-c840b2eac501")
+        let q = GraphQLGet(
+            className: "Skill", fields: ["conceptUri"], additional: [.id], limit: 100,
+            after: "9342d47a-1bab-5709-9869-c840b2eac501")
         _ = try GraphQL.parse(source: q.rendered)
-        #expect(q.rendered == "{ Get { Skill(limit: 100, after: \"9342d47a-1bab-5709-9869-c840b2eac501\") { conceptUri _additional { id } } } }")
+        #expect(
+            q.rendered
+                == "{ Get { Skill(limit: 100, after: \"9342d47a-1bab-5709-9869-c840b2eac501\") { conceptUri _additional { id } } } }"
+        )
         let a = GraphQLAggregate(className: "Skill", filter: .equal(["status"], .text("released")))
         _ = try GraphQL.parse(source: a.rendered)
-        #expect(a.rendered == "{ Aggregate { Skill(where: {path: [\"status\"], operator: Equal, valueText: \"released\"}) { meta { count } } } }")
+        #expect(
+            a.rendered
+                == "{ Aggregate { Skill(where: {path: [\"status\"], operator: Equal, valueText: \"released\"}) { meta { count } } } }"
+        )
     }
 }

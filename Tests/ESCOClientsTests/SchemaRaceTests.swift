@@ -1,8 +1,8 @@
 import ESCOClients
 import ESCOCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `ensureSchema` when another runner (another host) writes the same schema at the same moment, and the pure pieces it
 /// decides with (docs/weaviate-compat.md, section Schema).
@@ -11,8 +11,10 @@ struct SchemaRaceTests {
     static let skillJSON: JSONValue = [
         "class": "Skill", "vectorizer": "none", "vectorIndexConfig": ["distance": "cosine"],
         "invertedIndexConfig": ["indexTimestamps": false],
-        "properties": [["name": "code", "dataType": ["text"], "tokenization": "field"],
-                       ["name": "broaderSkills", "dataType": ["Skill"]]],
+        "properties": [
+            ["name": "code", "dataType": ["text"], "tokenization": "field"],
+            ["name": "broaderSkills", "dataType": ["Skill"]],
+        ],
     ]
     /// What Weaviate 1.32.2 stores for `skillJSON`: our settings plus its defaults.
     static let storedSkill: JSONValue = [
@@ -22,8 +24,10 @@ struct SchemaRaceTests {
         // Go's omitempty: `indexTimestamps: false` is left out of Weaviate's answer.
         "invertedIndexConfig": ["bm25": ["b": 0.75, "k1": 1.2], "cleanupIntervalSeconds": 60],
         "properties": [
-            ["name": "code", "dataType": ["text"], "tokenization": "field", "indexFilterable": true,
-             "indexSearchable": true, "indexRangeFilters": false],
+            [
+                "name": "code", "dataType": ["text"], "tokenization": "field", "indexFilterable": true,
+                "indexSearchable": true, "indexRangeFilters": false,
+            ],
             ["name": "broaderSkills", "dataType": ["Skill"], "indexFilterable": true, "indexSearchable": false],
         ],
     ]
@@ -31,15 +35,19 @@ struct SchemaRaceTests {
     @Test func rejectionsAreClassifiedByWeaviatesOwnMessages() {
         #expect(SchemaRejection(message: "class name Skill already exists") == .classExists)
         #expect(SchemaRejection(message: "updating schema: TYPE_ADD_CLASS: class already exists") == .classExists)
-        #expect(SchemaRejection(message: #"class already exists: found similar class "SKILL""#)
-            == .similarClass("SKILL"))
+        #expect(
+            SchemaRejection(message: #"class already exists: found similar class "SKILL""#)
+                == .similarClass("SKILL"))
         #expect(SchemaRejection(message: "alias name Skill already exists") == .alias("Skill"))
         #expect(SchemaRejection(message: #"class already exists: found similar alias "skill""#) == .alias("skill"))
-        #expect(SchemaRejection(
-            message: #"class "Skill": conflict for property "code": already in use or provided multiple times"#)
-            == .propertyExists)
-        #expect(SchemaRejection(message: "invalid replication factor: setup requires a minimum replication factor "
-            + "of 3: got 1") == .other)
+        #expect(
+            SchemaRejection(
+                message: #"class "Skill": conflict for property "code": already in use or provided multiple times"#)
+                == .propertyExists)
+        #expect(
+            SchemaRejection(
+                message: "invalid replication factor: setup requires a minimum replication factor "
+                    + "of 3: got 1") == .other)
     }
 
     @Test func aMatchingSchemaWithWeaviatesDefaultsIsComplete() throws {
@@ -53,13 +61,16 @@ struct SchemaRaceTests {
         let skill = try ClassDefinition(json: Self.skillJSON, source: "resources/schemas/Skill.yaml")
         guard case .object(var stored) = Self.storedSkill else { return }
         stored["vectorIndexConfig"] = ["distance": "dot"]
-        stored["properties"] = [["name": "code", "dataType": ["text"], "tokenization": "word"],
-                                ["name": "BroaderSkills", "dataType": ["Skill"]]]
+        stored["properties"] = [
+            ["name": "code", "dataType": ["text"], "tokenization": "word"],
+            ["name": "BroaderSkills", "dataType": ["Skill"]],
+        ]
         let plan = SchemaPlan(ours: [skill], schema: ["classes": [.object(stored)]])
         #expect(plan.conflicts.count == 3, "\(plan.conflicts)")
-        #expect(plan.conflicts.contains(
-            #"class Skill (resources/schemas/Skill.yaml): vectorIndexConfig.distance: ours "cosine", "#
-                + #"Weaviate's "dot""#))
+        #expect(
+            plan.conflicts.contains(
+                #"class Skill (resources/schemas/Skill.yaml): vectorIndexConfig.distance: ours "cosine", "#
+                    + #"Weaviate's "dot""#))
         let code = try #require(plan.conflicts.first { $0.hasPrefix("class Skill property code") })
         #expect(code.contains(#"tokenization: ours "field", Weaviate's "word""#), "\(code)")
         #expect(code.contains(#"ours {"dataType":["text"],"name":"code","tokenization":"field"}"#), "\(code)")
@@ -71,10 +82,11 @@ struct SchemaRaceTests {
         let skill = try ClassDefinition(json: Self.skillJSON)
         let plan = SchemaPlan(ours: [skill], schema: ["classes": [["class": "SKILL", "properties": []]]])
         #expect(plan.classesToCreate.isEmpty)
-        #expect(plan.conflicts == [
-            #"class Skill: Weaviate holds a class named "SKILL", which differs only in case, and Weaviate refuses "#
-                + "two such names"
-        ])
+        #expect(
+            plan.conflicts == [
+                #"class Skill: Weaviate holds a class named "SKILL", which differs only in case, and Weaviate refuses "#
+                    + "two such names"
+            ])
     }
 
     // MARK: Over HTTP, with the other runner's writes scripted
@@ -86,14 +98,17 @@ struct SchemaRaceTests {
             script.createReply = (422, "class name Skill already exists")
             let report = try await makeWeaviate(server.url).ensureSchema([try ClassDefinition(json: Self.skillJSON)])
             #expect(report.createdClasses.isEmpty && report.addedProperties.isEmpty)
-            #expect(server.requests.map { "\($0.method) \($0.path)" }
-                == ["GET /v1/schema", "POST /v1/schema", "GET /v1/schema"])
+            #expect(
+                server.requests.map { "\($0.method) \($0.path)" }
+                    == ["GET /v1/schema", "POST /v1/schema", "GET /v1/schema"])
         }
     }
 
     @Test func aClassCreatedConcurrentlyWithAnotherDefinitionIsAnErrorNamingBoth() async throws {
         guard case .object(var other) = Self.storedSkill else { return }
-        other["properties"] = [["name": "code", "dataType": ["int"]], ["name": "broaderSkills", "dataType": ["Skill"]]]
+        other["properties"] = [
+            ["name": "code", "dataType": ["int"]], ["name": "broaderSkills", "dataType": ["Skill"]],
+        ]
         let script = SchemaScript(reads: [["classes": []], ["classes": [.object(other)]]])
         try await withCannedServer({ script.reply($0) }) { server in
             script.createReply = (422, "updating schema: TYPE_ADD_CLASS: class already exists")
@@ -116,9 +131,10 @@ struct SchemaRaceTests {
                 try await makeWeaviate(server.url).ensureSchema([try ClassDefinition(json: Self.skillJSON)])
             }
             #expect(e?.code == .schema)
-            #expect(e?.description.contains(#"Weaviate holds a class named "SKILL", which differs only in case"#)
+            #expect(
+                e?.description.contains(#"Weaviate holds a class named "SKILL", which differs only in case"#)
                     == true,
-                    "\(String(describing: e))")
+                "\(String(describing: e))")
             // Nothing else was attempted after the refusal.
             #expect(server.requests.filter { $0.method == "POST" }.count == 1)
         }
@@ -130,12 +146,16 @@ struct SchemaRaceTests {
         withoutRef["properties"] = .array(Array(Self.storedSkill["properties"]!.arrayValue!.prefix(1)))
         let script = SchemaScript(reads: [["classes": [.object(withoutRef)]], ["classes": [Self.storedSkill]]])
         try await withCannedServer({ script.reply($0) }) { server in
-            script.propertyReply = (422, #"class "Skill": conflict for property "broaderSkills": already in use or "#
-                + "provided multiple times")
+            script.propertyReply = (
+                422,
+                #"class "Skill": conflict for property "broaderSkills": already in use or "#
+                    + "provided multiple times"
+            )
             let report = try await makeWeaviate(server.url).ensureSchema([try ClassDefinition(json: Self.skillJSON)])
             #expect(report.addedProperties.isEmpty)
-            #expect(server.requests.map { "\($0.method) \($0.path)" }
-                == ["GET /v1/schema", "POST /v1/schema/Skill/properties", "GET /v1/schema"])
+            #expect(
+                server.requests.map { "\($0.method) \($0.path)" }
+                    == ["GET /v1/schema", "POST /v1/schema/Skill/properties", "GET /v1/schema"])
         }
     }
 }

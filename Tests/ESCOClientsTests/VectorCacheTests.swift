@@ -1,7 +1,8 @@
 import ESCOSystem
-@testable import ESCOClients
 import Foundation
 import Testing
+
+@testable import ESCOClients
 
 @Suite("Vector cache")
 struct VectorCacheTests {
@@ -96,7 +97,9 @@ struct VectorCacheTests {
         let script = "import sys; open(sys.argv[1], 'ab').write(bytes.fromhex(sys.argv[2]))"
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, dir + "/seg-99999-abc.log", record.map { String(format: "%02x", $0) }.joined()]
+        p.arguments = [
+            "python3", "-c", script, dir + "/seg-99999-abc.log", record.map { String(format: "%02x", $0) }.joined(),
+        ]
         try p.run()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)

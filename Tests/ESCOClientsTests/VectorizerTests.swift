@@ -3,8 +3,8 @@ import ESCOConfig
 import ESCOCore
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// A deterministic vector for a text: its length and first scalar.
 func fakeVector(_ text: String) -> [Double] { [Double(text.count), Double(text.unicodeScalars.first?.value ?? 0)] }
@@ -12,7 +12,8 @@ func fakeVector(_ text: String) -> [Double] { [Double(text.count), Double(text.u
 func vectorizerReply(_ req: CannedHTTPServer.Request, batch: Bool, delay: Double = 0) -> CannedHTTPServer.Reply {
     if req.method == "GET" && req.path == "/meta" {
         // 1.9.7's HuggingFace path: the AutoConfig dict, whose _name_or_path is the model directory.
-        return .respond(status: 200, body: #"{"model":{"_name_or_path":"./models/model","model_type":"bert","hidden_size":384}}"#)
+        return .respond(
+            status: 200, body: #"{"model":{"_name_or_path":"./models/model","model_type":"bert","hidden_size":384}}"#)
     }
     if req.method == "GET" { return .respond(status: 204) }
     let json = req.bodyJSON as? [String: Any] ?? [:]
@@ -26,11 +27,14 @@ func vectorizerReply(_ req: CannedHTTPServer.Request, batch: Bool, delay: Double
     return .respond(status: 200, body: #"{"text":"x","vector":[\#(v)],"dim":2}"#, delay: delay)
 }
 
-func makeVectorizer(_ url: String, maxInFlight: Int = 4, batchTexts: ESCOConfiguration.BatchTexts = .auto, retries: Int = 2)
+func makeVectorizer(
+    _ url: String, maxInFlight: Int = 4, batchTexts: ESCOConfiguration.BatchTexts = .auto, retries: Int = 2
+)
     -> VectorizerClient
 {
     VectorizerClient(
-        configuration: .init(url: url, maxInFlight: maxInFlight, requestTimeout: .seconds(5), retries: retries, batchTexts: batchTexts),
+        configuration: .init(
+            url: url, maxInFlight: maxInFlight, requestTimeout: .seconds(5), retries: retries, batchTexts: batchTexts),
         logger: Logger(label: "test"), retryPolicy: SleepRecorder().policy(retries: retries), textsPerRequest: 4)
 }
 
@@ -64,7 +68,8 @@ struct VectorizerTests {
 
     @Test func retriesAndReportsFailures() async throws {
         let n = Counter()
-        try await withCannedServer({ req in n.next() <= 2 ? .respond(status: 503) : vectorizerReply(req, batch: false) }) {
+        try await withCannedServer({ req in n.next() <= 2 ? .respond(status: 503) : vectorizerReply(req, batch: false) }
+        ) {
             server in
             let client = makeVectorizer(server.url, batchTexts: .never)
             let v = try await client.vectorize(["a"])
@@ -91,8 +96,11 @@ struct VectorizerTests {
             #expect(await client.isReady())
             let id = try await client.identity()
             // The name and tokenize mode come from the configuration (/meta shows neither), the rest from the server.
-            #expect(id == VectorizerIdentity(
-                model: "org/some-model", directTokenize: false, modelType: "bert", hiddenSize: 384, dimensions: 2))
+            #expect(
+                id
+                    == VectorizerIdentity(
+                        model: "org/some-model", directTokenize: false, modelType: "bert", hiddenSize: 384,
+                        dimensions: 2))
             #expect(id.description.contains("org/some-model") && id.description.contains("model_type bert"))
             #expect(try await client.identity() == id)
             let key = try await client.cacheKey()
@@ -122,8 +130,10 @@ struct VectorizerTests {
     @Test func errorBodiesOfTheServerAreShownBounded() async throws {
         let replies: [(Int, String, String)] = [
             (500, #"{"error":"'int' object has no attribute 'detach'"}"#, "'int' object has no attribute 'detach'"),
-            (422, #"{"detail":[{"type":"missing","loc":["body","text"],"msg":"Field required","input":{}}]}"#,
-             "body.text: Field required (missing)"),
+            (
+                422, #"{"detail":[{"type":"missing","loc":["body","text"],"msg":"Field required","input":{}}]}"#,
+                "body.text: Field required (missing)"
+            ),
             (405, #"{"detail":"Method Not Allowed"}"#, "Method Not Allowed"),
             (502, "<html>bad gateway</html>", "<html>bad gateway</html>"),
         ]
@@ -154,8 +164,9 @@ struct VectorizerTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("vc-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await withCannedServer({ vectorizerReply($0, batch: false) }) { server in
-            let caching = CachingVectorizer(client: makeVectorizer(server.url, batchTexts: .never),
-                                            cache: try VectorCache(directory: dir))
+            let caching = CachingVectorizer(
+                client: makeVectorizer(server.url, batchTexts: .never),
+                cache: try VectorCache(directory: dir))
             let first = try await caching.vectorize(["a", "bb", "a"])
             #expect(first == ["a", "bb", "a"].map { fakeVector($0).map(Float.init) })
             // One identity probe (the cache key needs the vector size and /meta), then one per distinct text.

@@ -4,13 +4,17 @@ import ESCOCore
 import Foundation
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// Counts calls from server threads.
 final class Counter: Sendable {
     private let value = Mutex(0)
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        value.withLock {
+            $0 += 1; return $0
+        }
+    }
 }
 
 /// Records the pauses a retry policy asked for, without sleeping.
@@ -23,13 +27,16 @@ final class SleepRecorder: Sendable {
 }
 
 func makeWeaviate(
-    _ url: String, retries: Int = 3, key: String? = nil, timeout: Double = 5, consistency: ESCOConfiguration.ConsistencyLevel? = nil,
+    _ url: String, retries: Int = 3, key: String? = nil, timeout: Double = 5,
+    consistency: ESCOConfiguration.ConsistencyLevel? = nil,
     batchSize: Int = 200, recorder: SleepRecorder = SleepRecorder()
 ) -> WeaviateClient {
     let config = ESCOConfiguration.Weaviate(
-        url: url, apiKey: key.map(Secret.init), connectTimeout: .seconds(2), requestTimeout: .seconds(fractional: timeout),
+        url: url, apiKey: key.map(Secret.init), connectTimeout: .seconds(2),
+        requestTimeout: .seconds(fractional: timeout),
         retries: retries, batchSize: batchSize, consistencyLevel: consistency)
-    return WeaviateClient(configuration: config, logger: Logger(label: "test"), retryPolicy: recorder.policy(retries: retries))
+    return WeaviateClient(
+        configuration: config, logger: Logger(label: "test"), retryPolicy: recorder.policy(retries: retries))
 }
 
 func weaviateError(_ body: () async throws -> Void) async -> WeaviateError? {
@@ -68,7 +75,9 @@ struct WeaviateClientTests {
             #expect(server.requests.count == 1)
             #expect(e?.code == .http && e?.status == status)
             #expect(e?.serverMessage == "property 'x' is wrong")
-            #expect(e?.description == "Weaviate at \(server.url): GET /v1/schema failed with HTTP \(status): property 'x' is wrong")
+            #expect(
+                e?.description
+                    == "Weaviate at \(server.url): GET /v1/schema failed with HTTP \(status): property 'x' is wrong")
         }
     }
 
@@ -90,15 +99,17 @@ struct WeaviateClientTests {
 
     @Test func droppedConnectionRetriedOnlyWhenSafe() async throws {
         let n = Counter()
-        try await withCannedServer({ _ in n.next() % 2 == 1 ? .drop : .respond(status: 200, body: "[{\"result\":{}}]") }) {
+        try await withCannedServer({ _ in n.next() % 2 == 1 ? .drop : .respond(status: 200, body: "[{\"result\":{}}]") }
+        ) {
             server in
             let client = makeWeaviate(server.url)
             let results = try await client.batchObjects([WeaviateObject(className: "Skill", id: ObjectID.uuid5("a"))])
             #expect(results.count == 1 && results[0].succeeded)
             #expect(server.requests.count == 2)
             // References append, so a request that may have arrived is never sent twice.
-            let ref = ReferenceSpec(fromClass: "Skill", fromID: ObjectID.uuid5("a"), property: "broaderSkills",
-                                    toClass: "Skill", toID: ObjectID.uuid5("b"))
+            let ref = ReferenceSpec(
+                fromClass: "Skill", fromID: ObjectID.uuid5("a"), property: "broaderSkills",
+                toClass: "Skill", toID: ObjectID.uuid5("b"))
             let e = await weaviateError { _ = try await client.batchReferences([ref]) }
             #expect(e?.code == .connection)
             #expect(server.requests.count == 3)
@@ -128,7 +139,8 @@ struct WeaviateClientTests {
             #expect(r[0].headers["expect"] == nil)
         }
         // The key never appears in an error an operator reads.
-        try await withCannedServer({ _ in .respond(status: 401, body: #"{"error":[{"message":"unauthorized"}]}"#) }) { server in
+        try await withCannedServer({ _ in .respond(status: 401, body: #"{"error":[{"message":"unauthorized"}]}"#) }) {
+            server in
             let e = await weaviateError { _ = try await makeWeaviate(server.url, key: "sk-secret").meta() }
             #expect(e?.description.contains("sk-secret") == false)
             #expect(e?.description.contains("WEAVIATE_API_KEY") == true)
@@ -140,12 +152,22 @@ struct WeaviateClientTests {
         try await withCannedServer({ req in
             let count = ((req.bodyJSON as? [String: Any])?["objects"] as? [Any])?.count ?? 0
             if n.next() == 1 {
-                return .respond(status: 200, body: #"[{"result":{}},{"result":{"errors":{"error":[{"message":"vector lengths don't match"}]}}},{"result":{}}]"#)
+                return .respond(
+                    status: 200,
+                    body:
+                        #"[{"result":{}},{"result":{"errors":{"error":[{"message":"vector lengths don't match"}]}}},{"result":{}}]"#
+                )
             }
-            return .respond(status: 200, body: "[" + Array(repeating: #"{"result":{"errors":{"error":[{"message":"still bad"}]}}}"#, count: count).joined(separator: ",") + "]")
+            return .respond(
+                status: 200,
+                body: "["
+                    + Array(repeating: #"{"result":{"errors":{"error":[{"message":"still bad"}]}}}"#, count: count)
+                    .joined(separator: ",") + "]")
         }) { server in
             let client = makeWeaviate(server.url, consistency: .quorum)
-            let objects = ["a", "b", "c"].map { WeaviateObject(className: "Skill", id: ObjectID.uuid5($0), properties: ["x": 1], vector: [0.5]) }
+            let objects = ["a", "b", "c"].map {
+                WeaviateObject(className: "Skill", id: ObjectID.uuid5($0), properties: ["x": 1], vector: [0.5])
+            }
             let results = try await client.batchObjects(objects)
             #expect(results.map(\.succeeded) == [true, false, true])
             #expect(results[1].errors == ["vector lengths don't match"])
@@ -186,7 +208,11 @@ struct WeaviateClientTests {
         try await withCannedServer({ req in
             switch (req.method, req.path) {
             case ("GET", "/v1/objects/Skill/\(id)"):
-                .respond(status: 200, body: #"{"class":"Skill","id":"\#(id)","properties":{"code":"S1"},"vector":[0.5,0.25],"creationTimeUnix":1700000000123}"#)
+                .respond(
+                    status: 200,
+                    body:
+                        #"{"class":"Skill","id":"\#(id)","properties":{"code":"S1"},"vector":[0.5,0.25],"creationTimeUnix":1700000000123}"#
+                )
             case ("GET", _): .respond(status: 404)
             case ("HEAD", "/v1/objects/Skill/\(id)"): .respond(status: 204)
             case ("HEAD", _): .respond(status: 404)
@@ -219,10 +245,13 @@ struct WeaviateClientTests {
             if q.contains("Aggregate") {
                 return .respond(status: 200, body: #"{"data":{"Aggregate":{"Skill":[{"meta":{"count":42}}]}}}"#)
             }
-            return .respond(status: 200, body: #"{"data":null,"errors":[{"message":"Cannot query field \"nope\" on type \"Skill\"."}]}"#)
+            return .respond(
+                status: 200,
+                body: #"{"data":null,"errors":[{"message":"Cannot query field \"nope\" on type \"Skill\"."}]}"#)
         }) { server in
             let client = makeWeaviate(server.url)
-            let count = try await client.aggregateCount(className: "Skill", where: .equal(["status"], .text("released")))
+            let count = try await client.aggregateCount(
+                className: "Skill", where: .equal(["status"], .text("released")))
             #expect(count == 42)
             let e = await weaviateError { _ = try await client.get(GraphQLGet(className: "Skill", fields: ["nope"])) }
             #expect(e?.code == .graphQL)

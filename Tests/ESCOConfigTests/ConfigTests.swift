@@ -13,8 +13,9 @@ struct ConfigTests {
     }()
 
     func parse(_ yaml: String, profile: String = "default", env: [String: String] = [:]) throws -> ESCOConfiguration {
-        try ESCOConfiguration.parse(yaml: yaml, file: "config/test.yaml", profile: profile, environment: env,
-                                    workingDirectory: "/opt/esco-stack")
+        try ESCOConfiguration.parse(
+            yaml: yaml, file: "config/test.yaml", profile: profile, environment: env,
+            workingDirectory: "/opt/esco-stack")
     }
 
     func error(_ yaml: String, profile: String = "default", env: [String: String] = [:]) -> ConfigError? {
@@ -29,29 +30,33 @@ struct ConfigTests {
     }
 
     @Test func shippedProfilesLoad() throws {
-        let d = try ESCOConfiguration.load(file: Self.repoConfig, profile: "default", environment: [:],
-                                           workingDirectory: "/srv")
+        let d = try ESCOConfiguration.load(
+            file: Self.repoConfig, profile: "default", environment: [:],
+            workingDirectory: "/srv")
         #expect(d.weaviate.url == "http://weaviate:8080")
         #expect(d.vectorizer.url == "http://t2v-transformers:8080")
         #expect(d.data.path == "/data/esco")
         #expect(d.lock.directory == "/var/lock/esco")
         #expect(d.weaviate.batchSize == 200)
         #expect(d.weaviate.apiKey == nil)
-        let l = try ESCOConfiguration.load(file: Self.repoConfig, profile: "local", environment: [:],
-                                           workingDirectory: "/srv")
+        let l = try ESCOConfiguration.load(
+            file: Self.repoConfig, profile: "local", environment: [:],
+            workingDirectory: "/srv")
         #expect(l.weaviate.url == "http://127.0.0.1:8080")
         #expect(l.vectorizer.url == "http://127.0.0.1:8081")
         #expect(l.data.path == "/srv/data/esco")
         #expect(l.vectorizer.cacheDirectory == "/srv/var/vector-cache")
-        let c = try ESCOConfiguration.load(file: Self.repoConfig, profile: "cloud",
-                                           environment: ["WEAVIATE_API_KEY": "k-123"], workingDirectory: "/srv")
+        let c = try ESCOConfiguration.load(
+            file: Self.repoConfig, profile: "cloud",
+            environment: ["WEAVIATE_API_KEY": "k-123"], workingDirectory: "/srv")
         #expect(c.weaviate.url.hasPrefix("https://"))
         #expect(c.weaviate.apiKeyEnv == "WEAVIATE_API_KEY")
         #expect(c.weaviate.apiKey?.value == "k-123")
         #expect(c.weaviate.consistencyLevel == .quorum)
         // kubernetes/: the manifests' Services and volumes, the key from the Secret, QUORUM for the lease's read-back.
-        let k = try ESCOConfiguration.load(file: Self.repoConfig, profile: "kubernetes",
-                                           environment: ["WEAVIATE_API_KEY": "k-8s"], workingDirectory: "/srv")
+        let k = try ESCOConfiguration.load(
+            file: Self.repoConfig, profile: "kubernetes",
+            environment: ["WEAVIATE_API_KEY": "k-8s"], workingDirectory: "/srv")
         #expect(k.weaviate.url == "http://weaviate:8080")
         #expect(k.weaviate.apiKey?.value == "k-8s")
         #expect(k.weaviate.consistencyLevel == .quorum)
@@ -77,9 +82,11 @@ struct ConfigTests {
 
     @Test func environmentOverrides() throws {
         let yaml = "profiles:\n  default:\n    weaviate:\n      url: http://a:1\n      apiKeyEnv: MY_KEY\n"
-        let c = try parse(yaml, env: [
-            "WEAVIATE_URL": "https://w.example:443/", "T2V_URL": "http://t:9", "ESCO_DATA": "/d", "MY_KEY": "named",
-        ])
+        let c = try parse(
+            yaml,
+            env: [
+                "WEAVIATE_URL": "https://w.example:443/", "T2V_URL": "http://t:9", "ESCO_DATA": "/d", "MY_KEY": "named",
+            ])
         #expect(c.weaviate.url == "https://w.example:443")
         #expect(c.vectorizer.url == "http://t:9")
         #expect(c.data.path == "/d")
@@ -96,7 +103,9 @@ struct ConfigTests {
 
     @Test func badURLNamesTheSpot() {
         let yaml = "profiles:\n  default:\n    weaviate:\n      url: foo\n"
-        #expect(error(yaml)?.description == "config/test.yaml:4:12: profiles.default.weaviate.url: expected an http(s) URL, got \"foo\"")
+        #expect(
+            error(yaml)?.description
+                == "config/test.yaml:4:12: profiles.default.weaviate.url: expected an http(s) URL, got \"foo\"")
         #expect(error(yaml)?.code == .badURL)
         let secret = error("profiles:\n  default:\n    weaviate:\n      url: ftp://user:hunter2@h\n")
         #expect(secret?.description.contains("hunter2") == false)
@@ -109,7 +118,10 @@ struct ConfigTests {
         #expect(e?.keyPath == "profiles.default.weaviate.batchsize")
         #expect(e?.message.hasPrefix("unknown key \"batchsize\" (did you mean \"batchSize\"?)") == true)
         let section = error("profiles:\n  default:\n    weaviat:\n      url: http://x\n")
-        #expect(section?.description.hasPrefix("config/test.yaml:3:5: profiles.default.weaviat: unknown key \"weaviat\" (did you mean \"weaviate\"?)") == true)
+        #expect(
+            section?.description.hasPrefix(
+                "config/test.yaml:3:5: profiles.default.weaviat: unknown key \"weaviat\" (did you mean \"weaviate\"?)")
+                == true)
     }
 
     @Test func apiKeyInFileIsRejectedWithoutEchoingIt() {
@@ -123,19 +135,28 @@ struct ConfigTests {
     @Test func unknownProfileListsKnownOnes() {
         let e = error("profiles:\n  default: {}\n  local: {}\n", profile: "prod")
         #expect(e?.code == .unknownProfile)
-        #expect(e?.description == "config/test.yaml:2:3: profiles: unknown profile \"prod\"; known profiles: \"default\", \"local\"")
+        #expect(
+            e?.description
+                == "config/test.yaml:2:3: profiles: unknown profile \"prod\"; known profiles: \"default\", \"local\"")
     }
 
     @Test func wrongTypeAndRange() {
         let t = error("profiles:\n  default:\n    weaviate:\n      retries: many\n")
-        #expect(t?.description == "config/test.yaml:4:16: profiles.default.weaviate.retries: expected a whole number, got a string")
+        #expect(
+            t?.description
+                == "config/test.yaml:4:16: profiles.default.weaviate.retries: expected a whole number, got a string")
         let r = error("profiles:\n  default:\n    search:\n      port: 70000\n")
-        #expect(r?.description == "config/test.yaml:4:13: profiles.default.search.port: expected a number from 1 to 65535, got 70000")
+        #expect(
+            r?.description
+                == "config/test.yaml:4:13: profiles.default.search.port: expected a number from 1 to 65535, got 70000")
         #expect(r?.code == .outOfRange)
         let b = error("profiles:\n  default:\n    ingest:\n      labelVectors: 3\n")
         #expect(b?.code == .wrongType && b?.line == 4)
         let m = error("profiles:\n  default:\n    weaviate: [1, 2]\n")
-        #expect(m?.description == "config/test.yaml:3:15: profiles.default.weaviate: expected a mapping (key: value lines), got a list")
+        #expect(
+            m?.description
+                == "config/test.yaml:3:15: profiles.default.weaviate: expected a mapping (key: value lines), got a list"
+        )
         let level = error("profiles:\n  default:\n    weaviate:\n      consistencyLevel: MOST\n")
         #expect(level?.keyPath == "profiles.default.weaviate.consistencyLevel")
         let hb = error("profiles:\n  default:\n    ingest:\n      leaseTTLSeconds: 10\n      heartbeatSeconds: 5\n")

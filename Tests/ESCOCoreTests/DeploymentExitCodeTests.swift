@@ -55,9 +55,11 @@ import Yams
     }
 
     @Test func systemdNeverRestartsInitOnACodeNoRetryCanFix() throws {
-        let unit = try String(contentsOf: Self.root.appendingPathComponent("systemd/esco-init.service"), encoding: .utf8)
+        let unit = try String(
+            contentsOf: Self.root.appendingPathComponent("systemd/esco-init.service"), encoding: .utf8)
         let line = try #require(unit.split(separator: "\n").first { $0.hasPrefix("RestartPreventExitStatus=") })
-        let codes = Set(line.dropFirst("RestartPreventExitStatus=".count).split(separator: " ").compactMap { Int32($0) })
+        let codes = Set(
+            line.dropFirst("RestartPreventExitStatus=".count).split(separator: " ").compactMap { Int32($0) })
         #expect(codes == Set(Self.failures.filter { !$0.isRetryable }.map(\.rawValue)))
     }
 }

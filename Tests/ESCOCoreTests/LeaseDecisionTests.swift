@@ -15,24 +15,30 @@ import Testing
     }
 
     @Test func noStateClaimsGenerationOne() {
-        #expect(LeaseDecision.decide(current: nil, runId: "me", fingerprint: fp, force: false, nowMs: 0)
-            == .claim(generation: 1, resumeFrom: []))
+        #expect(
+            LeaseDecision.decide(current: nil, runId: "me", fingerprint: fp, force: false, nowMs: 0)
+                == .claim(generation: 1, resumeFrom: []))
     }
 
     @Test func liveLeaseOfAnotherRunIsBusy() {
-        let d = LeaseDecision.decide(current: state(.inProgress), runId: "me", fingerprint: fp, force: false, nowMs: 9_999)
+        let d = LeaseDecision.decide(
+            current: state(.inProgress), runId: "me", fingerprint: fp, force: false, nowMs: 9_999)
         #expect(d == .busy(holder: "host-b:42", runId: "other", sinceMs: 500, expiresAtMs: 10_000))
     }
 
     @Test func expiredLeaseIsTakenOverWithNextGenerationAndCheckpoints() {
-        let d = LeaseDecision.decide(current: state(.inProgress), runId: "me", fingerprint: fp, force: false, nowMs: 10_000)
+        let d = LeaseDecision.decide(
+            current: state(.inProgress), runId: "me", fingerprint: fp, force: false, nowMs: 10_000)
         #expect(d == .claim(generation: 4, resumeFrom: ["skills"]))
     }
 
     @Test func forceIgnoresCheckpointsButNotALiveLease() {
-        #expect(LeaseDecision.decide(current: state(.failed), runId: "me", fingerprint: fp, force: true, nowMs: 0)
-            == .claim(generation: 4, resumeFrom: []))
-        if case .busy = LeaseDecision.decide(current: state(.inProgress), runId: "me", fingerprint: fp, force: true, nowMs: 0) {
+        #expect(
+            LeaseDecision.decide(current: state(.failed), runId: "me", fingerprint: fp, force: true, nowMs: 0)
+                == .claim(generation: 4, resumeFrom: []))
+        if case .busy = LeaseDecision.decide(
+            current: state(.inProgress), runId: "me", fingerprint: fp, force: true, nowMs: 0)
+        {
         } else {
             Issue.record("a forced run must still respect a live lease")
         }
@@ -40,13 +46,15 @@ import Testing
 
     @Test func deadHolderOnThisHostIsTakenOverAtOnce() {
         let d = LeaseDecision.decide(
-            current: state(.inProgress), runId: "me", fingerprint: fp, force: false, nowMs: 0, holderIsDeadOnThisHost: true)
+            current: state(.inProgress), runId: "me", fingerprint: fp, force: false, nowMs: 0,
+            holderIsDeadOnThisHost: true)
         #expect(d == .claim(generation: 4, resumeFrom: ["skills"]))
     }
 
     @Test func completedSameFingerprintIsAlreadyComplete() {
-        #expect(LeaseDecision.decide(current: state(.completed), runId: "me", fingerprint: fp, force: false, nowMs: 0)
-            == .alreadyComplete)
+        #expect(
+            LeaseDecision.decide(current: state(.completed), runId: "me", fingerprint: fp, force: false, nowMs: 0)
+                == .alreadyComplete)
     }
 
     @Test func completedOtherFingerprintRebuildsFromScratch() {
@@ -56,24 +64,37 @@ import Testing
     }
 
     @Test func confirmationNeedsOwnRunAndGeneration() {
-        #expect(LeaseDecision.confirmed(readBack: state(.inProgress, runId: "me", generation: 4), runId: "me", generation: 4))
-        #expect(!LeaseDecision.confirmed(readBack: state(.inProgress, runId: "x", generation: 4), runId: "me", generation: 4))
+        #expect(
+            LeaseDecision.confirmed(
+                readBack: state(.inProgress, runId: "me", generation: 4), runId: "me", generation: 4))
+        #expect(
+            !LeaseDecision.confirmed(
+                readBack: state(.inProgress, runId: "x", generation: 4), runId: "me", generation: 4))
         #expect(!LeaseDecision.confirmed(readBack: nil, runId: "me", generation: 4))
     }
 
     @Test func newerGenerationFencesTheOldHolder() {
-        #expect(!LeaseDecision.stillHeld(readBack: state(.inProgress, runId: "me", generation: 5), runId: "me", generation: 4))
-        #expect(LeaseDecision.stillHeld(readBack: state(.inProgress, runId: "me", generation: 4), runId: "me", generation: 4))
-        #expect(!LeaseDecision.stillHeld(readBack: state(.inProgress, runId: "x", generation: 5), runId: "me", generation: 4))
+        #expect(
+            !LeaseDecision.stillHeld(
+                readBack: state(.inProgress, runId: "me", generation: 5), runId: "me", generation: 4))
+        #expect(
+            LeaseDecision.stillHeld(
+                readBack: state(.inProgress, runId: "me", generation: 4), runId: "me", generation: 4))
+        #expect(
+            !LeaseDecision.stillHeld(
+                readBack: state(.inProgress, runId: "x", generation: 5), runId: "me", generation: 4))
         #expect(!LeaseDecision.stillHeld(readBack: nil, runId: "me", generation: 4))
     }
 
     /// A racer from another host whose claim of the same generation landed after ours was confirmed backs off
     /// (its claim was slower than the settle period), so it does not take the lease from the confirmed holder.
     @Test func aLateClaimOfTheSameGenerationDoesNotFenceTheConfirmedHolder() {
-        #expect(LeaseDecision.stillHeld(readBack: state(.inProgress, runId: "late", generation: 4), runId: "me", generation: 4))
+        #expect(
+            LeaseDecision.stillHeld(
+                readBack: state(.inProgress, runId: "late", generation: 4), runId: "me", generation: 4))
         // A state that is no longer in progress (an operator's unlock marks the run failed) always fences.
-        #expect(!LeaseDecision.stillHeld(readBack: state(.failed, runId: "op", generation: 4), runId: "me", generation: 4))
+        #expect(
+            !LeaseDecision.stillHeld(readBack: state(.failed, runId: "op", generation: 4), runId: "me", generation: 4))
     }
 
     @Test func derivedStatus() {
@@ -96,8 +117,9 @@ import Testing
     }
 
     @Test func embeddingTextRecipe() {
-        #expect(EmbeddingRecipe.conceptText(preferredLabel: "a", altLabels: ["b", "c"], description: " d\u{00A0} e ")
-            == "a. b, c. d e")
+        #expect(
+            EmbeddingRecipe.conceptText(preferredLabel: "a", altLabels: ["b", "c"], description: " d\u{00A0} e ")
+                == "a. b, c. d e")
         #expect(EmbeddingRecipe.conceptText(preferredLabel: "a", altLabels: [], description: "") == "a")
     }
 }

@@ -28,7 +28,9 @@ func parseError(_ bytes: [UInt8], step: Int = 3) -> String? {
     func quotesEscapesAndLineBreaks(step: Int) throws {
         let text = "a,b,c\r\n\"x,1\",\"he said \"\"hi\"\"\",\"l1\nl2\"\r\n,,\r\n\"\"\"\",\"\",z"
         #expect(
-            try parse(text, step: step) == [["a", "b", "c"], ["x,1", "he said \"hi\"", "l1\nl2"], ["", "", ""], ["\"", "", "z"]])
+            try parse(text, step: step) == [
+                ["a", "b", "c"], ["x,1", "he said \"hi\"", "l1\nl2"], ["", "", ""], ["\"", "", "z"],
+            ])
     }
 
     @Test func crlfAndLfRecordEndsAndBlankLines() throws {
@@ -57,7 +59,9 @@ func parseError(_ bytes: [UInt8], step: Int = 3) -> String? {
     }
 
     @Test func unbalancedQuoteReportsWhereItOpened() {
-        #expect(parseError("a,b\r\nc,\"never\nclosed,x\r\n") == "t.csv:2:3: unbalanced quote: the quoted field opened here never closes (file ends at line 4)")
+        #expect(
+            parseError("a,b\r\nc,\"never\nclosed,x\r\n")
+                == "t.csv:2:3: unbalanced quote: the quoted field opened here never closes (file ends at line 4)")
     }
 
     @Test func quoteInsideUnquotedField() {
@@ -65,7 +69,8 @@ func parseError(_ bytes: [UInt8], step: Int = 3) -> String? {
     }
 
     @Test func garbageAfterClosingQuote() {
-        #expect(parseError("\"ab\"c,d\r\n")?.hasPrefix("t.csv:1:5: unexpected character after the closing quote") == true)
+        #expect(
+            parseError("\"ab\"c,d\r\n")?.hasPrefix("t.csv:1:5: unexpected character after the closing quote") == true)
     }
 
     @Test(arguments: [1, 5, 4096])

@@ -1,6 +1,6 @@
 import ESCOCore
-import Testing
 import TestSupport
+import Testing
 
 @testable import ESCODataset
 
@@ -28,24 +28,42 @@ struct Expected {
 
     static let sample = Expected(
         skills: 300, skillTypes: ["(empty)": 5, "knowledge": 56, "skill/competence": 239],
-        reuseLevels: ["(empty)": 4, "cross-sector": 172, "occupation-specific": 8, "sector-specific": 74, "transversal": 42],
+        reuseLevels: [
+            "(empty)": 4, "cross-sector": 172, "occupation-specific": 8, "sector-specific": 74, "transversal": 42,
+        ],
         occupations: 60, isco: 113, iscoLevels: ["1": 10, "2": 24, "3": 38, "4": 41], skillGroups: 268, schemes: 19,
         hierarchy: 268,
-        collections: ["digComp": 9, "digital": 41, "green": 14, "language": 8, "researchSkills": 23, "researchOccupations": 5, "transversal": 35],
+        collections: [
+            "digComp": 9, "digital": 41, "green": 14, "language": 8, "researchSkills": 23, "researchOccupations": 5,
+            "transversal": 35,
+        ],
         osr: (368, 289), ssr: (8, 8),
         broaderOcc: ["ISCOGroup->ISCOGroup": 103, "Occupation->ISCOGroup": 44, "Occupation->Occupation": 16],
-        broaderSkill: ["KnowledgeSkillCompetence->KnowledgeSkillCompetence": 127, "KnowledgeSkillCompetence->SkillGroup": 294, "SkillGroup->SkillGroup": 264],
+        broaderSkill: [
+            "KnowledgeSkillCompetence->KnowledgeSkillCompetence": 127, "KnowledgeSkillCompetence->SkillGroup": 294,
+            "SkillGroup->SkillGroup": 264,
+        ],
         dangling: [0, 0, 0, 0])
 
     static let full = Expected(
         skills: 13_896, skillTypes: ["(empty)": 6, "knowledge": 3_059, "skill/competence": 10_831],
-        reuseLevels: ["(empty)": 5, "cross-sector": 3_754, "occupation-specific": 3_043, "sector-specific": 6_654, "transversal": 440],
-        occupations: 3_007, isco: 619, iscoLevels: ["1": 10, "2": 43, "3": 130, "4": 436], skillGroups: 640, schemes: 19,
+        reuseLevels: [
+            "(empty)": 5, "cross-sector": 3_754, "occupation-specific": 3_043, "sector-specific": 6_654,
+            "transversal": 440,
+        ],
+        occupations: 3_007, isco: 619, iscoLevels: ["1": 10, "2": 43, "3": 130, "4": 436], skillGroups: 640,
+        schemes: 19,
         hierarchy: 647,
-        collections: ["digComp": 26, "digital": 1_201, "green": 570, "language": 346, "researchSkills": 40, "researchOccupations": 122, "transversal": 96],
+        collections: [
+            "digComp": 26, "digital": 1_201, "green": 570, "language": 346, "researchSkills": 40,
+            "researchOccupations": 122, "transversal": 96,
+        ],
         osr: (64_946, 58_909), ssr: (191, 5_708),
         broaderOcc: ["ISCOGroup->ISCOGroup": 609, "Occupation->ISCOGroup": 1_760, "Occupation->Occupation": 1_248],
-        broaderSkill: ["KnowledgeSkillCompetence->KnowledgeSkillCompetence": 6_565, "KnowledgeSkillCompetence->SkillGroup": 13_448, "SkillGroup->SkillGroup": 643],
+        broaderSkill: [
+            "KnowledgeSkillCompetence->KnowledgeSkillCompetence": 6_565, "KnowledgeSkillCompetence->SkillGroup": 13_448,
+            "SkillGroup->SkillGroup": 643,
+        ],
         dangling: [67, 0, 1, 7])
 
     func check(_ s: DatasetStats) {
@@ -76,7 +94,9 @@ struct Expected {
         #expect(dataset.files.allSatisfy { $0.format == .csv })
         let stats = try dataset.stats()
         Expected.sample.check(stats)
-        #expect(stats.fingerprint.files["skills_en.csv"] == "c0bcbb900937e5f7fcde54f0335e34b94dee88841ba28d332844367d2e093a63")
+        #expect(
+            stats.fingerprint.files["skills_en.csv"]
+                == "c0bcbb900937e5f7fcde54f0335e34b94dee88841ba28d332844367d2e093a63")
         #expect(stats.fingerprint == (try dataset.fingerprint()))
     }
 
@@ -85,8 +105,14 @@ struct Expected {
         var skills: [SkillRecord] = []
         try dataset.forEachSkill { skills.append($0) }
         #expect(skills.count == 300)
-        #expect(skills.allSatisfy { $0.preferredLabel == $0.preferredLabel.trimmingSpaces && !$0.preferredLabel.contains("\u{00A0}") })
-        #expect(skills.allSatisfy { $0.inScheme.allSatisfy { $0.hasPrefix("http://data.europa.eu/esco/") && !$0.hasSuffix(",") } })
+        #expect(
+            skills.allSatisfy {
+                $0.preferredLabel == $0.preferredLabel.trimmingSpaces && !$0.preferredLabel.contains("\u{00A0}")
+            })
+        #expect(
+            skills.allSatisfy {
+                $0.inScheme.allSatisfy { $0.hasPrefix("http://data.europa.eu/esco/") && !$0.hasSuffix(",") }
+            })
         #expect(skills.contains { $0.description.contains("\"") })  // escaped quotes kept as published
         var members: [CollectionMemberRecord] = []
         try dataset.forEachCollectionMember { members.append($0) }
@@ -118,7 +144,8 @@ struct Expected {
 
     @Test(
         .tags(.fullDataset), .enabled(if: DatasetPaths.full != nil, DatasetPaths.fullDatasetMissing),
-        .enabled(if: DatasetPaths.full == nil || DatasetPaths.originalZips != nil, "ESCO_DATA has no original-zips/ folder"))
+        .enabled(
+            if: DatasetPaths.full == nil || DatasetPaths.originalZips != nil, "ESCO_DATA has no original-zips/ folder"))
     func fullDatasetFromOriginalZipsAgrees() throws {
         let dataset = try ESCODataset.open(try #require(DatasetPaths.originalZips))
         #expect(dataset.files.allSatisfy { $0.format == .zipMember })

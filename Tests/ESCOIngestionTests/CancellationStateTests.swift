@@ -1,11 +1,11 @@
-import ESCORuntime
 import ESCOClients
 import ESCOCore
 import ESCODataset
 import ESCOIngestion
+import ESCORuntime
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// A metadata store whose writes fail in a cancelled task, as the curl transport's requests do.
 actor CancellableMetadata: MetadataBackend {
@@ -27,8 +27,9 @@ actor CancellableMetadata: MetadataBackend {
         let runner = IngestionRunner(
             dataset: try ESCODataset.open(DatasetPaths.sample), store: StateStore(backend: m), weaviate: w,
             vectorizer: SlowVectorizer(),
-            settings: .init(lease: .init(ttlMs: 60_000, heartbeatMs: 10_000, settleMs: 0), batchSize: 16,
-                            labelVectors: false, lockDirectory: nil),
+            settings: .init(
+                lease: .init(ttlMs: 60_000, heartbeatMs: 10_000, settleMs: 0), batchSize: 16,
+                labelVectors: false, lockDirectory: nil),
             progress: SilentProgress(), logger: Logger(label: "test"))
         let task = Task { try await runner.run(force: false) }
         // Cancel once data is being written (the lease is claimed by then).

@@ -1,7 +1,7 @@
-import ESCORuntime
 import ESCOClients
 import ESCOCore
 import ESCOIngestion
+import ESCORuntime
 import Foundation
 
 /// Metadata store in memory, for lease and state tests that need no HTTP.

@@ -5,13 +5,14 @@ import ESCOIngestion
 import ESCOStandIns
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// `esco ingest` as a real process against the in-process stand-ins over loopback HTTP.
 @Suite(.serialized) struct IngestionIntegrationTests {
     func ingest(_ config: String, _ extra: [String] = [], env: [String: String] = [:]) async throws -> Harness.Result {
-        try await Harness.run(DatasetPaths.escoBinary, ["ingest", "--config", config, "--profile", "test"] + extra, environment: env)
+        try await Harness.run(
+            DatasetPaths.escoBinary, ["ingest", "--config", config, "--profile", "test"] + extra, environment: env)
     }
 
     /// Counts and reference totals against `esco dataset stats` (the sample has no dangling references).
@@ -37,14 +38,20 @@ import TestSupport
         // Every occupation has exactly one ISCO group: its broader relation or, under a broader occupation, its code.
         #expect(snap.refs("Occupation", "iscoGroup") == stats.int("occupations"))
         #expect(snap.refs("ISCOGroup", "occupations") == stats.int("occupations"))
-        #expect(snap.refs("Skill", "broaderSkills") == stats.int(skl, "byKinds", "KnowledgeSkillCompetence->KnowledgeSkillCompetence"))
-        #expect(snap.refs("Skill", "narrowerSkills") == stats.int(skl, "byKinds", "KnowledgeSkillCompetence->KnowledgeSkillCompetence"))
+        #expect(
+            snap.refs("Skill", "broaderSkills")
+                == stats.int(skl, "byKinds", "KnowledgeSkillCompetence->KnowledgeSkillCompetence"))
+        #expect(
+            snap.refs("Skill", "narrowerSkills")
+                == stats.int(skl, "byKinds", "KnowledgeSkillCompetence->KnowledgeSkillCompetence"))
         #expect(snap.refs("Skill", "skillGroups") == stats.int(skl, "byKinds", "KnowledgeSkillCompetence->SkillGroup"))
         #expect(snap.refs("SkillGroup", "skills") == stats.int(skl, "byKinds", "KnowledgeSkillCompetence->SkillGroup"))
         #expect(snap.refs("SkillGroup", "broaderGroups") == stats.int(skl, "byKinds", "SkillGroup->SkillGroup"))
         #expect(snap.refs("SkillGroup", "narrowerGroups") == stats.int(skl, "byKinds", "SkillGroup->SkillGroup"))
         #expect(snap.refs("Skill", "collections") + snap.refs("Occupation", "collections") == stats.collectionMembers)
-        #expect(snap.refs("SkillCollection", "skills") + snap.refs("SkillCollection", "occupations") == stats.collectionMembers)
+        #expect(
+            snap.refs("SkillCollection", "skills") + snap.refs("SkillCollection", "occupations")
+                == stats.collectionMembers)
         #expect(snap.duplicateReferences.isEmpty)
         let missingVectors = snap.objects.values.flatMap(\.values).filter { ($0.vector ?? []).isEmpty }.count
         #expect(missingVectors == 0)
@@ -133,11 +140,15 @@ import TestSupport
             try await withWeaviateStandIn(.init(faults: faults)) { w in
                 try await withVectorizerStandIn { v in
                     let config = try Harness.writeConfig(in: dir, weaviate: w, vectorizer: v, settleMilliseconds: 400)
-                    let a = try Harness.start(DatasetPaths.escoBinary, ["ingest", "--config", config, "--profile", "test"])
-                    let b = try Harness.start(DatasetPaths.escoBinary, ["ingest", "--config", config, "--profile", "test"])
+                    let a = try Harness.start(
+                        DatasetPaths.escoBinary, ["ingest", "--config", config, "--profile", "test"])
+                    let b = try Harness.start(
+                        DatasetPaths.escoBinary, ["ingest", "--config", config, "--profile", "test"])
                     let ra = await Harness.finish(a.0, a.1, a.2)
                     let rb = await Harness.finish(b.0, b.1, b.2)
-                    #expect(Set([ra.status, rb.status]) == [0, 1], "a: \(ra.stderr.suffix(500)) b: \(rb.stderr.suffix(500))")
+                    #expect(
+                        Set([ra.status, rb.status]) == [0, 1], "a: \(ra.stderr.suffix(500)) b: \(rb.stderr.suffix(500))"
+                    )
                     let loser = ra.status == 1 ? ra : rb
                     #expect(loser.stderr.contains("another ingestion"))
                     #expect(try await readState(w)?.status == .completed)

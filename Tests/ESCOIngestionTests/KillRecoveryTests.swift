@@ -5,8 +5,8 @@ import ESCOIngestion
 import ESCOStandIns
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// `esco ingest` killed with SIGKILL inside different steps, then run again (docs/ARCHITECTURE.md#ingestion).
 @Suite(.serialized) struct KillRecoveryTests {
@@ -15,7 +15,8 @@ import TestSupport
     /// Starts `esco ingest`, waits until the state shows `step` in progress, and SIGKILLs it there.
     /// Returns the state as the dead run left it (read after the kill, so it is exact).
     func killInside(_ step: IngestionStep, config: String, weaviate: String) async throws -> IngestionState? {
-        let (p, out, err) = try Harness.start(DatasetPaths.escoBinary, ["ingest", "--config", config, "--profile", "test"])
+        let (p, out, err) = try Harness.start(
+            DatasetPaths.escoBinary, ["ingest", "--config", config, "--profile", "test"])
         let deadline = Date().addingTimeInterval(90)
         while Date() < deadline, p.isRunning {
             if let s = await state(weaviate), s.status == .inProgress, s.step == step.rawValue,
@@ -57,14 +58,23 @@ import TestSupport
 
                     _ = try RawHTTP.json(w, "POST", "/_standin/faults", ["latencyMs": 0])
                     let before = checkpoints[2]
-                    let final = try await Harness.run(DatasetPaths.escoBinary, ["ingest", "--config", config, "--profile", "test"])
+                    let final = try await Harness.run(
+                        DatasetPaths.escoBinary, ["ingest", "--config", config, "--profile", "test"])
                     #expect(final.status == 0, "\(final.stderr.suffix(1500))")
                     // The last run skipped every step checkpointed before the last kill (schema and verify always run).
                     for step in before where step != "schema" && step != "verify" {
-                        let line = final.stderr.split(separator: "\n").first { $0.contains("step=\(stepNumber(step)) \(step) ") || $0.hasSuffix("step=\(stepNumber(step)) \(step)") || $0.contains("step=\(stepNumber(step)) \(step) [") }
-                        #expect(line?.contains("step skipped") == true, "step \(step) was not skipped: \(line ?? "no log line")")
+                        let line = final.stderr.split(separator: "\n").first {
+                            $0.contains("step=\(stepNumber(step)) \(step) ")
+                                || $0.hasSuffix("step=\(stepNumber(step)) \(step)")
+                                || $0.contains("step=\(stepNumber(step)) \(step) [")
+                        }
+                        #expect(
+                            line?.contains("step skipped") == true,
+                            "step \(step) was not skipped: \(line ?? "no log line")")
                     }
-                    #expect(final.stdout.contains("resumed: \(before.filter { $0 != "schema" && $0 != "verify" }.count) steps"))
+                    #expect(
+                        final.stdout.contains(
+                            "resumed: \(before.filter { $0 != "schema" && $0 != "verify" }.count) steps"))
                     #expect(await state(w)?.status == .completed)
                     IngestionIntegrationTests().expectExact(try await StoreSnapshot.read(w), stats)
 
@@ -72,7 +82,9 @@ import TestSupport
                     // (texts in flight at a kill may be sent again: at most the chunks vectorised ahead, per kill).
                     let vstats = try RawHTTP.request(v, "GET", "/_standin/stats")
                     let texts = (try vstats.json() as? [String: Any])?["texts"] as? Int ?? -1
-                    let distinct = stats.int("skills") + stats.int("occupations") + stats.int("iscoGroups") + stats.int("skillGroups") + 7
+                    let distinct =
+                        stats.int("skills") + stats.int("occupations") + stats.int("iscoGroups")
+                        + stats.int("skillGroups") + 7
                     // (distinct concepts bound the distinct texts from above: identical texts are sent once)
                     #expect(texts > distinct / 2)
                     #expect(texts <= distinct + 3 * 2 * 10)  // two chunks of 10 vectorised ahead per kill

@@ -1,13 +1,13 @@
-import ESCORuntime
-import ESCOSystem
 import ESCOClients
 import ESCOCore
 import ESCODataset
 import ESCOIngestion
+import ESCORuntime
+import ESCOSystem
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// Metadata whose writes take `writeDelayMs` to land, as on a loaded host or a slow network.
 actor SlowWritingMetadata: MetadataBackend {
@@ -51,10 +51,14 @@ struct FailingSchemaWeaviate: WeaviateWriting {
     @Test func aClaimSlowerThanTheSettlePeriodWaitsAHeartbeatBeforeConfirming() async throws {
         let m = SlowWritingMetadata(writeDelayMs: 100)
         let settings = LeaseLock.Settings(ttlMs: 60_000, heartbeatMs: 400, settleMs: 60)
-        let lease = LeaseLock(store: StateStore(backend: m), me: Holder(host: "host-a", pid: 1, runId: "slow"),
-                              settings: settings)
+        let lease = LeaseLock(
+            store: StateStore(backend: m), me: Holder(host: "host-a", pid: 1, runId: "slow"),
+            settings: settings)
         let start = ContinuousClock.now
-        guard case .acquired = try await lease.acquire(fingerprint: "fp", force: false, stepCount: 3, vectorizer: Self.model) else {
+        guard
+            case .acquired = try await lease.acquire(
+                fingerprint: "fp", force: false, stepCount: 3, vectorizer: Self.model)
+        else {
             Issue.record("a lone runner with a slow Weaviate did not get the lease")
             return
         }
@@ -67,14 +71,17 @@ struct FailingSchemaWeaviate: WeaviateWriting {
         let m = InMemoryMetadata()
         let store = StateStore(backend: m)
         let a = LeaseLock(store: store, me: Holder(host: "host-a", pid: 1, runId: "a"), settings: Self.settings)
-        guard case .acquired = try await a.acquire(fingerprint: "fp", force: false, stepCount: 3, vectorizer: Self.model) else {
+        guard
+            case .acquired = try await a.acquire(fingerprint: "fp", force: false, stepCount: 3, vectorizer: Self.model)
+        else {
             Issue.record("the only runner did not acquire")
             return
         }
         var late = try #require(try await store.read())
         late.runId = "b"
         late.holder = "host-b:2"
-        try await store.write(late, event: "claimed generation \(late.generation)", sequence: 1, nowMs: WallClock.nowMs())
+        try await store.write(
+            late, event: "claimed generation \(late.generation)", sequence: 1, nowMs: WallClock.nowMs())
 
         try await a.heartbeat()
         let after = try #require(try await store.read())
@@ -83,7 +90,8 @@ struct FailingSchemaWeaviate: WeaviateWriting {
 
         // A newer generation (a takeover after expiry, or esco unlock --force) still fences.
         late.generation += 1
-        try await store.write(late, event: "claimed generation \(late.generation)", sequence: 2, nowMs: WallClock.nowMs())
+        try await store.write(
+            late, event: "claimed generation \(late.generation)", sequence: 2, nowMs: WallClock.nowMs())
         await #expect(throws: IngestionError.self) { try await a.heartbeat() }
     }
 

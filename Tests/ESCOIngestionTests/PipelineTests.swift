@@ -1,24 +1,26 @@
-import ESCORuntime
-import ESCOSystem
 import ESCOClients
 import ESCOCore
 import ESCODataset
 import ESCOIngestion
+import ESCORuntime
+import ESCOSystem
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// The pipeline and lease over in-memory fakes with the real sample data: fast, no HTTP.
 /// (The same properties are checked over real HTTP against the stand-ins in IngestionIntegrationTests.)
 @Suite struct PipelineTests {
     static let settings = IngestionRunner.Settings(
-        lease: .init(ttlMs: 5_000, heartbeatMs: 1_000, settleMs: 20), batchSize: 64, labelVectors: true, lockDirectory: nil)
+        lease: .init(ttlMs: 5_000, heartbeatMs: 1_000, settleMs: 20), batchSize: 64, labelVectors: true,
+        lockDirectory: nil)
 
     func runner(_ w: InMemoryWeaviate, _ m: InMemoryMetadata, _ v: CountingVectorizer = CountingVectorizer()) throws
         -> IngestionRunner
     {
         IngestionRunner(
-            dataset: try ESCODataset.open(DatasetPaths.sample), store: StateStore(backend: m), weaviate: w, vectorizer: v,
+            dataset: try ESCODataset.open(DatasetPaths.sample), store: StateStore(backend: m), weaviate: w,
+            vectorizer: v,
             settings: Self.settings, progress: SilentProgress(), logger: Logger(label: "test"))
     }
 

@@ -1,8 +1,8 @@
-import ESCORuntime
 import ESCOClients
 import ESCOConfig
 import ESCOCore
 import ESCOIngestion
+import ESCORuntime
 import Foundation
 import Logging
 import TestSupport

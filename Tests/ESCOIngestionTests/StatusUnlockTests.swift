@@ -1,13 +1,13 @@
-import ESCORuntime
-import ESCOSystem
 import ESCOClients
 import ESCOConfig
 import ESCOCore
 import ESCOIngestion
+import ESCORuntime
+import ESCOSystem
 import Foundation
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// `esco status` and `esco unlock --force` as an operator uses them, against the stand-ins.
 @Suite(.serialized) struct StatusUnlockTests {
@@ -27,7 +27,8 @@ import TestSupport
                     let config = try Harness.writeConfig(in: dir, weaviate: w, vectorizer: v, leaseTTLSeconds: 600)
                     let client = WeaviateClient(configuration: .init(url: w), logger: Logger(label: "t"))
                     let gateway = WeaviateGateway(
-                        client: client, schemaDirectory: Harness.packageRoot.appendingPathComponent("resources/schemas").path)
+                        client: client,
+                        schemaDirectory: Harness.packageRoot.appendingPathComponent("resources/schemas").path)
                     _ = try await gateway.ensureSchema()
 
                     let (notStarted, empty) = try await statusJSON(config)

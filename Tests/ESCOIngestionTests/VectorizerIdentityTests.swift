@@ -1,18 +1,19 @@
-import ESCORuntime
-import ESCOSystem
 import ESCOClients
 import ESCOCore
 import ESCODataset
 import ESCOIngestion
+import ESCORuntime
+import ESCOSystem
 import Logging
-import Testing
 import TestSupport
+import Testing
 
 /// Issue 10 item 3: the vectorizer's identity is part of what "completed" means.
 @Suite struct VectorizerIdentityTests {
     func runner(_ w: InMemoryWeaviate, _ m: InMemoryMetadata, _ v: CountingVectorizer) throws -> IngestionRunner {
         IngestionRunner(
-            dataset: try ESCODataset.open(DatasetPaths.sample), store: StateStore(backend: m), weaviate: w, vectorizer: v,
+            dataset: try ESCODataset.open(DatasetPaths.sample), store: StateStore(backend: m), weaviate: w,
+            vectorizer: v,
             settings: PipelineTests.settings, progress: SilentProgress(), logger: Logger(label: "test"))
     }
 
@@ -20,7 +21,8 @@ import TestSupport
         let fp = try ESCODataset.open(DatasetPaths.sample).fingerprint()
         func fingerprint(_ model: String, _ direct: Bool) -> String {
             StateFingerprint.make(
-                fp, labelVectors: true, vectorizer: VectorizerIdentity.configuredTag(model: model, directTokenize: direct))
+                fp, labelVectors: true,
+                vectorizer: VectorizerIdentity.configuredTag(model: model, directTokenize: direct))
         }
         let base = fingerprint("sentence-transformers/all-MiniLM-L6-v2", true)
         #expect(base.hasSuffix(";model=sentence-transformers/all-MiniLM-L6-v2;tokenize=direct"))
@@ -44,7 +46,8 @@ import TestSupport
 
         // The configuration now names another model: the state is outdated for it, and a run (not forced)
         // rebuilds instead of skipping.
-        let b = VectorizerIdentity(model: "org/other-model", directTokenize: true, modelType: "counting", hiddenSize: 8, dimensions: 8)
+        let b = VectorizerIdentity(
+            model: "org/other-model", directTokenize: true, modelType: "counting", hiddenSize: 8, dimensions: 8)
         let fp = try ESCODataset.open(DatasetPaths.sample).fingerprint()
         let mountedForB = StateFingerprint.make(fp, labelVectors: true, vectorizer: b.configuredTag)
         #expect(stored.derivedStatus(nowMs: WallClock.nowMs(), mountedFingerprint: mountedForB) == .outdated)

@@ -1,7 +1,7 @@
-import ESCORuntime
 import ESCOClients
 import ESCOConfig
 import ESCOCore
+import ESCORuntime
 import ESCOStandIns
 import Foundation
 import Logging

@@ -1,13 +1,13 @@
-import ESCOSystem
 import ESCOCore
-import ESCORuntime
-import SearchTestSupport
 import ESCOMetrics
+import ESCORuntime
 import ESCOSearch
 import ESCOSearchServer
 import ESCOStandIns
+import ESCOSystem
 import Foundation
 import Logging
+import SearchTestSupport
 import TestSupport
 import Testing
 

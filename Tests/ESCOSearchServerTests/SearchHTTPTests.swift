@@ -1,4 +1,3 @@
-import ESCOSystem
 import ESCOClients
 import ESCOCore
 import ESCOIngestion
@@ -6,10 +5,11 @@ import ESCORuntime
 import ESCOSearch
 import ESCOSearchServer
 import ESCOStandIns
+import ESCOSystem
 import Foundation
-import Testing
 import SearchTestSupport
 import TestSupport
+import Testing
 
 /// `esco-search`'s routes in process (HummingbirdTesting's router client: no byte-exact wire behaviour is needed
 /// here; OpenAPIConformanceTests and the CLI tests cover the real socket), against the stand-ins.
@@ -150,7 +150,9 @@ import TestSupport
         try await withSearchRouter(try services.server()) { client in
             for doc in model.occupations.prefix(10) + model.skills.prefix(10) {
                 let encoded = doc.uri.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-                for path in ["/concepts/\(encoded)", "/concepts/\(ObjectID.uuid5(doc.uri))", "/concepts?uri=\(encoded)"] {
+                for path in [
+                    "/concepts/\(encoded)", "/concepts/\(ObjectID.uuid5(doc.uri))", "/concepts?uri=\(encoded)",
+                ] {
                     let r = try await client.request("GET", path)
                     #expect(r.status == 200, "\(path)")
                     let detail = try JSONDecoder().decode(ConceptDetail.self, from: r.body)
@@ -166,10 +168,14 @@ import TestSupport
             let r = try await client.request("GET", "/search?q=\(q)&type=skill&limit=3&min_certainty=0")
             let results = try #require(try Self.json(r)["results"] as? [[String: Any]])
             #expect(results.count == 3 && results.first?["uri"] as? String == model.skills[3].uri)
-            let body = Data(#"{"title": "\#(model.occupations[0].properties["preferredLabel"]!.stringValue!)", "description": ""}"#.utf8)
+            let body = Data(
+                #"{"title": "\#(model.occupations[0].properties["preferredLabel"]!.stringValue!)", "description": ""}"#
+                    .utf8)
             let e = try await client.request("POST", "/enrich", body: body)
             #expect(e.status == 200)
-            #expect(((try Self.json(e)["occupations"] as? [[String: Any]])?.first?["uri"] as? String) == model.occupations[0].uri)
+            #expect(
+                ((try Self.json(e)["occupations"] as? [[String: Any]])?.first?["uri"] as? String)
+                    == model.occupations[0].uri)
         }
     }
 

@@ -1,10 +1,10 @@
 import ESCOClients
 import ESCOCore
 import ESCORuntime
-import SearchTestSupport
 import ESCOSearch
 import ESCOSearchServer
 import Foundation
+import SearchTestSupport
 import TestSupport
 import Testing
 

@@ -16,7 +16,8 @@ import Testing
         let services = try await SampleFixture.shared.ingested()
         let engine = SearchEngine(backend: services.backend, ranker: try #require(Self.rankers[ranker]))
         let model = try await SampleFixture.shared.datasetModel()
-        let cases = model.skills.map { ($0, ConceptType.skill) } + model.occupations.map { ($0, ConceptType.occupation) }
+        let cases =
+            model.skills.map { ($0, ConceptType.skill) } + model.occupations.map { ($0, ConceptType.occupation) }
         #expect(cases.count == 360)
         // Four searches in flight: the stand-ins answer on their own threads.
         let misses = try await withThrowingTaskGroup(of: String?.self) { group in
@@ -77,7 +78,10 @@ import Testing
         let skill = try #require(model.skills.first)
         #expect(try await engine.concept(.id(ObjectID.uuid5(skill.uri))).uri == skill.uri)
         let missing = "http://data.europa.eu/esco/skill/00000000-0000-0000-0000-000000000000"
-        await #expect(throws: SearchError.notFound("no concept \(missing) (searched skills, occupations, ISCO groups and skill groups)")) {
+        await #expect(
+            throws: SearchError.notFound(
+                "no concept \(missing) (searched skills, occupations, ISCO groups and skill groups)")
+        ) {
             try await engine.concept(.uri(missing))
         }
     }
@@ -86,13 +90,15 @@ import Testing
         let engine = try await SampleFixture.shared.ingested().engine
         let model = try await SampleFixture.shared.datasetModel()
         // An occupation with several essential skills; the description names two of them.
-        let occupation = try #require(model.occupations.first {
-            model.relations.targets("Occupation", $0.uri, "essentialSkills").count >= 4
-        })
+        let occupation = try #require(
+            model.occupations.first {
+                model.relations.targets("Occupation", $0.uri, "essentialSkills").count >= 4
+            })
         let title = try #require(occupation.properties["preferredLabel"]?.stringValue)
         let essentials = model.relations.targets("Occupation", occupation.uri, "essentialSkills").map(\.uri)
-        let labelOf = Dictionary(model.skills.map { ($0.uri, $0.properties["preferredLabel"]?.stringValue ?? "") },
-                                 uniquingKeysWith: { a, _ in a })
+        let labelOf = Dictionary(
+            model.skills.map { ($0.uri, $0.properties["preferredLabel"]?.stringValue ?? "") },
+            uniquingKeysWith: { a, _ in a })
         let named = essentials.prefix(2).compactMap { labelOf[$0] }
         let description = "We are hiring.\n" + named.map { "- \($0)" }.joined(separator: "\n")
         let result = try await engine.enrich(try EnrichmentRequest(title: title, description: description))

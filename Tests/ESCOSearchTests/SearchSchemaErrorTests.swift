@@ -5,8 +5,8 @@ import ESCOSearch
 import ESCOStandIns
 import Foundation
 import Logging
-import TestSupport
 import SearchTestSupport
+import TestSupport
 import Testing
 
 /// What search reports when Weaviate's schema is not the product's: nothing ingested, or a class without a property.

@@ -13,17 +13,19 @@ import Testing
     }
 
     @Test func acceptsBoundaries() throws {
-        let q = try SearchQuery(text: "  " + String(repeating: "a", count: 500) + " ", type: .skill, limit: 100, minCertainty: 1)
+        let q = try SearchQuery(
+            text: "  " + String(repeating: "a", count: 500) + " ", type: .skill, limit: 100, minCertainty: 1)
         #expect(q.text.count == 500 && q.limit == 100)
         #expect(try SearchQuery(text: "x", limit: 1, minCertainty: 0).limit == 1)
     }
 
-    @Test(arguments: [
-        (nil, "x", nil, nil, "q"), ("a", "job", nil, nil, "type"), ("a", nil, "0", nil, "limit"),
-        ("a", nil, "101", nil, "limit"), ("a", nil, "ten", nil, "limit"), ("a", nil, nil, "1.5", "min_certainty"),
-        ("a", nil, nil, "-0.1", "min_certainty"), ("a", nil, nil, "nan", "min_certainty"),
-        ("a", nil, nil, "high", "min_certainty"),
-    ] as [(String?, String?, String?, String?, String)])
+    @Test(
+        arguments: [
+            (nil, "x", nil, nil, "q"), ("a", "job", nil, nil, "type"), ("a", nil, "0", nil, "limit"),
+            ("a", nil, "101", nil, "limit"), ("a", nil, "ten", nil, "limit"), ("a", nil, nil, "1.5", "min_certainty"),
+            ("a", nil, nil, "-0.1", "min_certainty"), ("a", nil, nil, "nan", "min_certainty"),
+            ("a", nil, nil, "high", "min_certainty"),
+        ] as [(String?, String?, String?, String?, String)])
     func parseNamesTheParameter(q: String?, type: String?, limit: String?, certainty: String?, parameter: String) {
         do {
             _ = try SearchQuery.parse(text: q, type: type, limit: limit, minCertainty: certainty)
@@ -45,10 +47,13 @@ import Testing
         #expect(try ConceptReference.parse(uri) == .uri(uri))
         #expect(try ConceptReference.parse(uri.replacingOccurrences(of: "http:", with: "https:")) == .uri(uri))
         #expect(try ConceptReference.parse(uri).objectID == ObjectID.uuid5(uri))
-        #expect(try ConceptReference.parse("9342D47A-1BAB-5709-9869-C840B2EAC501") == .id("9342d47a-1bab-5709-9869-c840b2eac501"))
+        #expect(
+            try ConceptReference.parse("9342D47A-1BAB-5709-9869-C840B2EAC501")
+                == .id("9342d47a-1bab-5709-9869-c840b2eac501"))
         for bad in [
             "", "hello", "http://example.com/esco/skill/x", "http://data.europa.eu/esco/", "9342d47a-1bab-5709-9869",
-            "http://data.europa.eu/esco/skill/a\"b", "http://data.europa.eu/esco/skill/a b", "ftp://data.europa.eu/esco/x",
+            "http://data.europa.eu/esco/skill/a\"b", "http://data.europa.eu/esco/skill/a b",
+            "ftp://data.europa.eu/esco/x",
         ] {
             #expect(throws: SearchError.self, "\(bad)") { try ConceptReference.parse(bad) }
         }
@@ -77,7 +82,8 @@ import Testing
 @Suite struct RankerTests {
     @Test func fusedWeighsLabelAndConcept() {
         let r = FusedRanker(labelWeight: 0.6)
-        #expect(abs(r.score(RankingCandidate(conceptUri: "a", bestLabelCertainty: 1, conceptCertainty: 0.5))! - 0.8) < 1e-9)
+        #expect(
+            abs(r.score(RankingCandidate(conceptUri: "a", bestLabelCertainty: 1, conceptCertainty: 0.5))! - 0.8) < 1e-9)
         #expect(r.score(RankingCandidate(conceptUri: "a", bestLabelCertainty: 0.9)) == 0.9)
         #expect(r.score(RankingCandidate(conceptUri: "a")) == nil)
         #expect(FusedRanker(labelWeight: 7).labelWeight == 1)
@@ -118,7 +124,9 @@ import Testing
     @Test func plainHasNoEscapes() {
         let s = SearchOutput(colour: false).results([result], query: "welder")
         #expect(!s.contains("\u{1B}"))
-        #expect(s.contains("0.877") && s.contains("occupation") && s.contains("welder") && s.contains("matched: metal welder"))
+        #expect(
+            s.contains("0.877") && s.contains("occupation") && s.contains("welder")
+                && s.contains("matched: metal welder"))
         #expect(s.contains("http://data.europa.eu/esco/occupation/x") && s.contains("Joins metal."))
     }
 

@@ -15,17 +15,19 @@ func call(_ url: String, _ method: String, _ path: String, _ body: Any? = nil, h
 func dict(_ v: Any?) -> [String: Any] { v as? [String: Any] ?? [:] }
 func list(_ v: Any?) -> [Any] { v as? [Any] ?? [] }
 
-var skillClass: [String: Any] { [
-    "class": "Skill", "vectorizer": "none",
-    "properties": [
-        ["name": "conceptUri", "dataType": ["text"], "tokenization": "field"],
-        ["name": "preferredLabel", "dataType": ["text"], "tokenization": "word"],
-        ["name": "altLabels", "dataType": ["text[]"], "tokenization": "word"],
-        ["name": "code", "dataType": ["text"], "tokenization": "field"],
-        ["name": "rank", "dataType": ["int"]],
-        ["name": "broaderSkills", "dataType": ["Skill"]],
-    ],
-] }
+var skillClass: [String: Any] {
+    [
+        "class": "Skill", "vectorizer": "none",
+        "properties": [
+            ["name": "conceptUri", "dataType": ["text"], "tokenization": "field"],
+            ["name": "preferredLabel", "dataType": ["text"], "tokenization": "word"],
+            ["name": "altLabels", "dataType": ["text[]"], "tokenization": "word"],
+            ["name": "code", "dataType": ["text"], "tokenization": "field"],
+            ["name": "rank", "dataType": ["int"]],
+            ["name": "broaderSkills", "dataType": ["Skill"]],
+        ],
+    ]
+}
 
 func id(_ n: Int) -> String { String(format: "00000000-0000-4000-8000-%012d", n) }
 

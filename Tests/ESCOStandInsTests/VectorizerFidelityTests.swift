@@ -1,7 +1,7 @@
 import ESCOStandIns
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The vectorizer stand-in answers as text2vec-transformers 1.9.7 does (app.py, vectorizer.py, meta.py at
 /// that tag; FastAPI 0.115 and pydantic 2 bodies observed on those versions). Each test names the row of
@@ -52,8 +52,10 @@ struct VectorizerFidelityTests {
                 (#"{"text": 5}"#, "application/json", "string_type", ["body", "text"]),
                 (#"{"text": null}"#, "application/json", "string_type", ["body", "text"]),
                 (#"{"text": "a", "config": "x"}"#, "application/json", "model_attributes_type", ["body", "config"]),
-                (#"{"text": "a", "config": {"pooling_strategy": 3}}"#, "application/json", "string_type",
-                 ["body", "config", "pooling_strategy"]),
+                (
+                    #"{"text": "a", "config": {"pooling_strategy": 3}}"#, "application/json", "string_type",
+                    ["body", "config", "pooling_strategy"]
+                ),
                 (#"["a"]"#, "application/json", "model_attributes_type", ["body"]),
                 (#"{"text": "a"}"#, "text/plain", "model_attributes_type", ["body"]),
                 ("", "application/json", "missing", ["body"]),

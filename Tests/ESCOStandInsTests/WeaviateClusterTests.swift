@@ -1,7 +1,7 @@
 import ESCOStandIns
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The replicated stand-in: writes reach `level` replicas at once and the rest after the lag; reads at ONE may be
 /// stale, reads at QUORUM and ALL see every acknowledged QUORUM write and repair the replicas they asked.
@@ -20,7 +20,8 @@ import TestSupport
     }
 
     static func write(_ url: String, _ n: Int, label: String, level: String) throws {
-        let r = try call(url, "POST", "/v1/batch/objects?consistency_level=\(level)", ["objects": [skill(n, label: label)]])
+        let r = try call(
+            url, "POST", "/v1/batch/objects?consistency_level=\(level)", ["objects": [skill(n, label: label)]])
         #expect(r.status == 200)
         #expect(dict(list(r.json).first)["result"].map { dict($0)["errors"] == nil } == true)
     }

@@ -4,18 +4,28 @@ import TestSupport
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 @Suite("Weaviate stand-in persistence and faults")
 struct WeaviatePersistenceAndFaultTests {
     func write(_ url: String) throws {
         try call(url, "POST", "/v1/schema", skillClass)
-        try call(url, "POST", "/v1/batch/objects", ["objects": (1...5).map { skill($0, label: "s\($0)", vector: [Double($0), 0.25, -1]) }])
-        try call(url, "POST", "/v1/batch/references", [
-            ["from": "weaviate://localhost/Skill/\(id(1))/broaderSkills", "to": "weaviate://localhost/Skill/\(id(2))"],
-            ["from": "weaviate://localhost/Skill/\(id(1))/broaderSkills", "to": "weaviate://localhost/Skill/\(id(3))"],
-        ])
+        try call(
+            url, "POST", "/v1/batch/objects",
+            ["objects": (1...5).map { skill($0, label: "s\($0)", vector: [Double($0), 0.25, -1]) }])
+        try call(
+            url, "POST", "/v1/batch/references",
+            [
+                [
+                    "from": "weaviate://localhost/Skill/\(id(1))/broaderSkills",
+                    "to": "weaviate://localhost/Skill/\(id(2))",
+                ],
+                [
+                    "from": "weaviate://localhost/Skill/\(id(1))/broaderSkills",
+                    "to": "weaviate://localhost/Skill/\(id(3))",
+                ],
+            ])
         try call(url, "POST", "/v1/schema/Skill/properties", ["name": "extra", "dataType": ["text"]])
         try call(url, "DELETE", "/v1/objects/Skill/\(id(5))")
     }
@@ -88,7 +98,8 @@ struct WeaviatePersistenceAndFaultTests {
 
     @Test func errorRateIsRoughlyHonouredAndReproducible() async throws {
         func run() async throws -> [Int] {
-            try await withWeaviateStandIn(.init(faults: Faults(errorRate: 0.3, seed: 42))) { (url: String) async throws in
+            try await withWeaviateStandIn(.init(faults: Faults(errorRate: 0.3, seed: 42))) {
+                (url: String) async throws in
                 try (0..<200).map { _ in try call(url, "GET", "/v1/schema").status }
             }
         }
@@ -138,7 +149,9 @@ struct WeaviatePersistenceAndFaultTests {
 
     @Test func exitAfterWritesMakesTheBinaryExit3() async throws {
         try await withTemporaryDirectory { dir in
-            let p = try StandInProcess(arguments: ["weaviate", "--port", "0", "--data-dir", dir.path, "--exit-after-writes", "2"])
+            let p = try StandInProcess(arguments: [
+                "weaviate", "--port", "0", "--data-dir", dir.path, "--exit-after-writes", "2",
+            ])
             #expect(try call(p.url, "POST", "/v1/schema", skillClass).status == 200)
             #expect(try call(p.url, "POST", "/v1/batch/objects", ["objects": [skill(1, label: "a")]]).status == 200)
             #expect(try p.waitForExit() == 3)

@@ -57,12 +57,16 @@ struct WeaviateRESTTests {
             #expect(dict(try call(url, "GET", "/v1/objects/Skill/\(id(1))").json)["vector"] == nil)
 
             // PATCH merges and keeps the vector.
-            #expect(try call(url, "PATCH", "/v1/objects/Skill/\(id(1))", ["class": "Skill", "properties": ["code": "S1"]]).status == 204)
+            #expect(
+                try call(url, "PATCH", "/v1/objects/Skill/\(id(1))", ["class": "Skill", "properties": ["code": "S1"]])
+                    .status == 204)
             let patched = dict(try call(url, "GET", "/v1/objects/Skill/\(id(1))?include=vector").json)
             #expect(dict(patched["properties"])["code"] as? String == "S1")
             #expect(dict(patched["properties"])["preferredLabel"] as? String == "manage staff")
             #expect((patched["vector"] as? [Double]) == [0.5, 0.5, 0])
-            #expect(try call(url, "PATCH", "/v1/objects/Skill/\(id(9))", ["class": "Skill", "properties": [:]]).status == 404)
+            #expect(
+                try call(url, "PATCH", "/v1/objects/Skill/\(id(9))", ["class": "Skill", "properties": [:]]).status
+                    == 404)
 
             // PUT replaces the whole object and, without a vector, drops it.
             var replacement = skill(1, label: "lead staff", vector: nil)
@@ -105,11 +109,13 @@ struct WeaviateRESTTests {
             try call(url, "POST", "/v1/batch/objects", ["objects": [skill(1, label: "old")]])
             let r = try call(
                 url, "POST", "/v1/batch/objects",
-                ["objects": [
-                    skill(1, label: "new", vector: [0, 1, 0]), ["class": "Nope", "properties": [:]],
-                    skill(2, label: "first"), skill(2, label: "second"),
-                    skill(3, label: "x", extra: ["unknownProp": "y"]),
-                ]])
+                [
+                    "objects": [
+                        skill(1, label: "new", vector: [0, 1, 0]), ["class": "Nope", "properties": [:]],
+                        skill(2, label: "first"), skill(2, label: "second"),
+                        skill(3, label: "x", extra: ["unknownProp": "y"]),
+                    ]
+                ])
             #expect(r.status == 200)
             let items = list(r.json).map(dict)
             #expect(items.count == 5)
@@ -120,7 +126,9 @@ struct WeaviateRESTTests {
             let one = dict(try call(url, "GET", "/v1/objects/Skill/\(id(1))?include=vector").json)
             #expect(dict(one["properties"])["preferredLabel"] as? String == "new")
             #expect((one["vector"] as? [Double]) == [0, 1, 0])
-            #expect(dict(dict(try call(url, "GET", "/v1/objects/Skill/\(id(2))").json)["properties"])["preferredLabel"] as? String == "second")
+            #expect(
+                dict(dict(try call(url, "GET", "/v1/objects/Skill/\(id(2))").json)["properties"])["preferredLabel"]
+                    as? String == "second")
             #expect(try call(url, "GET", "/v1/objects/Skill/\(id(3))").status == 404)
         }
     }
@@ -129,8 +137,14 @@ struct WeaviateRESTTests {
         try await withWeaviateStandIn { (url: String) async throws in
             try call(url, "POST", "/v1/schema", skillClass)
             try call(url, "POST", "/v1/batch/objects", ["objects": [skill(1, label: "a"), skill(2, label: "b")]])
-            let ref = ["from": "weaviate://localhost/Skill/\(id(1))/broaderSkills", "to": "weaviate://localhost/Skill/\(id(2))"]
-            let bad = ["from": "weaviate://localhost/Skill/\(id(1))/preferredLabel", "to": "weaviate://localhost/Skill/\(id(2))"]
+            let ref = [
+                "from": "weaviate://localhost/Skill/\(id(1))/broaderSkills",
+                "to": "weaviate://localhost/Skill/\(id(2))",
+            ]
+            let bad = [
+                "from": "weaviate://localhost/Skill/\(id(1))/preferredLabel",
+                "to": "weaviate://localhost/Skill/\(id(2))",
+            ]
             let r = try call(url, "POST", "/v1/batch/references", [ref, ref, bad])
             #expect(r.status == 200)
             let results = list(r.json).map { dict(dict($0)["result"]) }
