@@ -44,10 +44,16 @@ extension SupervisorStateMachine {
         /// Seed of the jitter generator; the I/O loop draws it from an injectable random source.
         public var jitterSeed: UInt64
 
+        /// The timing defaults are `Timing`'s (one place for every default), in the machine's milliseconds.
         public init(
-            mode: Mode = .run, dependencies: [Dependency] = [], dependencyDeadlineMs: Int64 = 300_000,
-            waitDeadlineMs: Int64 = 3_600_000, backoffInitialMs: Int64 = 250, backoffMaxMs: Int64 = 5_000,
-            pollInitialMs: Int64 = 1_000, pollMaxMs: Int64 = 10_000, heartbeatIntervalMs: Int64 = 10_000,
+            mode: Mode = .run, dependencies: [Dependency] = [],
+            dependencyDeadlineMs: Int64 = Timing.dependencyDeadline.wholeMilliseconds,
+            waitDeadlineMs: Int64 = Timing.waitDeadline.wholeMilliseconds,
+            backoffInitialMs: Int64 = Timing.probeBackoffInitial.wholeMilliseconds,
+            backoffMaxMs: Int64 = Timing.probeBackoffMax.wholeMilliseconds,
+            pollInitialMs: Int64 = Timing.pollInterval.wholeMilliseconds,
+            pollMaxMs: Int64 = Timing.pollMaxInterval.wholeMilliseconds,
+            heartbeatIntervalMs: Int64 = Timing.supervisorHeartbeat.wholeMilliseconds,
             hostname: String = "", maxIngestRuns: Int = 3, jitterSeed: UInt64 = 0
         ) {
             self.mode = mode

@@ -142,10 +142,26 @@ public final class ChildProcess: Sendable {
     }
 }
 
-/// `posix_spawn` failed: the program is missing or not executable.
+/// The ingest child could not be started: `posix_spawn` failed (the program is missing or not executable).
 public struct ChildProcessError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Kind: String { case spawnFailed }
+        private let kind: Kind
+        private init(_ kind: Kind) { self.kind = kind }
+        /// `posix_spawn` refused the program (`errno` says why).
+        public static let spawnFailed = Code(.spawnFailed)
+        public var description: String { kind.rawValue }
+    }
+
+    public var code: Code
     public var arguments: [String]
     public var errno: Int32
+
+    public init(code: Code = .spawnFailed, arguments: [String], errno: Int32) {
+        self.code = code
+        self.arguments = arguments
+        self.errno = errno
+    }
 
     public var description: String {
         "could not start \(arguments.first ?? "(no program)"): \(String(cString: strerror(errno)))"
