@@ -74,15 +74,16 @@ public final class Supervisor: Sendable {
 
     var machineConfiguration: Machine.Configuration {
         let settings = dependencies.settings
-        let leaseThird = max(1, settings.leaseTTL.milliseconds / 3)
+        let leaseThird = max(1, settings.leaseTTL.wholeMilliseconds / 3)
         return Machine.Configuration(
             mode: mode, dependencies: dependencies.probes.map { .init(name: $0.name, url: $0.url) },
-            dependencyDeadlineMs: settings.dependencyDeadline.milliseconds,
-            waitDeadlineMs: settings.waitDeadline.milliseconds,
-            backoffInitialMs: settings.backoffInitial.milliseconds, backoffMaxMs: settings.backoffMax.milliseconds,
-            pollInitialMs: min(settings.pollInterval.milliseconds, leaseThird),
-            pollMaxMs: min(settings.pollMaxInterval.milliseconds, leaseThird),
-            heartbeatIntervalMs: settings.heartbeatInterval.milliseconds, hostname: hostname, jitterSeed: random()
+            dependencyDeadlineMs: settings.dependencyDeadline.wholeMilliseconds,
+            waitDeadlineMs: settings.waitDeadline.wholeMilliseconds,
+            backoffInitialMs: settings.backoffInitial.wholeMilliseconds,
+            backoffMaxMs: settings.backoffMax.wholeMilliseconds,
+            pollInitialMs: min(settings.pollInterval.wholeMilliseconds, leaseThird),
+            pollMaxMs: min(settings.pollMaxInterval.wholeMilliseconds, leaseThird),
+            heartbeatIntervalMs: settings.heartbeatInterval.wholeMilliseconds, hostname: hostname, jitterSeed: random()
         )
     }
 

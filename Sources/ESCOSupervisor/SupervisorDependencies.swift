@@ -129,11 +129,3 @@ public struct SupervisorDependencies: Sendable {
         self.settings = settings
     }
 }
-
-extension Duration {
-    /// Whole milliseconds (rounded down), for the state machine's integer clock.
-    var milliseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000 + attoseconds / 1_000_000_000_000_000
-    }
-}
