@@ -214,7 +214,7 @@ let package = Package(
         ),
 
         // Every hand-written parser behind one entry point: the libFuzzer harness below and the regression
-        // tests (which replay fuzz/seeds and fuzz/regressions in the normal test run) call the same code.
+        // tests (which replay Tests/FuzzCorpus in the normal test run) call the same code.
         .target(
             name: "ESCOFuzzTargets",
             dependencies: [
@@ -231,7 +231,7 @@ let package = Package(
 // `-sanitize=fuzzer`, so an ordinary `swift build` must not try to link it.
 if Context.environment["ESCO_FUZZ"] == "1" {
     package.targets.append(
-        .executableTarget(name: "esco-fuzz", dependencies: ["ESCOFuzzTargets"], path: "Fuzz/esco-fuzz"))
+        .executableTarget(name: "esco-fuzz", dependencies: ["ESCOFuzzTargets"], path: "Sources/esco-fuzz"))
     package.products.append(.executable(name: "esco-fuzz", targets: ["esco-fuzz"]))
 }
 

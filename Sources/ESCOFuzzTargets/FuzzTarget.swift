@@ -6,7 +6,7 @@ import Foundation
 
 /// One parser that reads bytes from another program or a person, driven by arbitrary input.
 ///
-/// `run` is what the libFuzzer harness (`Fuzz/`, built by `scripts/fuzz`) calls for every generated input, and
+/// `run` is what the libFuzzer harness (`Sources/esco-fuzz`, built by `scripts/fuzz`) calls for every generated input, and
 /// what `FuzzRegressionTests` calls for every kept seed and crash input in the normal test run. Errors the
 /// parsers throw are the expected outcome for bad input; a trap, a leak, a hang or a broken invariant checked
 /// here (`precondition`) is a finding.

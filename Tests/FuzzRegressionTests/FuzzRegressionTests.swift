@@ -4,12 +4,13 @@ import ESCOStandIns
 import Foundation
 import Testing
 
-/// Replays every fuzz seed (fuzz/seeds/TARGET) and every input a fuzzer once crashed on (fuzz/regressions/TARGET)
+/// Replays every fuzz seed (Tests/FuzzCorpus/seeds/TARGET) and every input a fuzzer once crashed on
+/// (Tests/FuzzCorpus/regressions/TARGET)
 /// through the same `FuzzTarget.run` the libFuzzer harness calls. A regression returning at all is the test:
 /// before its fix, each one trapped (the process dies and the suite fails).
 @Suite struct FuzzRegressionTests {
     static let fuzzRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("fuzz")
+        .appendingPathComponent("FuzzCorpus")
 
     static func inputs(_ kind: String, _ target: FuzzTarget) -> [URL] {
         let dir = fuzzRoot.appendingPathComponent(kind).appendingPathComponent(target.rawValue)
@@ -20,7 +21,7 @@ import Testing
     @Test(arguments: FuzzTarget.allCases)
     func seedsRun(target: FuzzTarget) throws {
         let seeds = Self.inputs("seeds", target)
-        #expect(!seeds.isEmpty, "fuzz/seeds/\(target.rawValue) has no seed inputs")
+        #expect(!seeds.isEmpty, "Tests/FuzzCorpus/seeds/\(target.rawValue) has no seed inputs")
         for url in seeds { target.run(Array(try Data(contentsOf: url))) }
     }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the fuzz seed corpora (fuzz/seeds/TARGET) from real inputs: the ESCO sample's CSV files, zips of
+"""Writes the fuzz seed corpora (Tests/FuzzCorpus/seeds/TARGET) from real inputs: the ESCO sample's CSV files, zips of
 them, the shipped config, esco-search's own OpenAPI document and requests, and (with --capture DIR) the
 Weaviate and vectorizer answers recorded from the stand-ins by scripts/fuzz-capture-answers.
-Usage: fuzz/make-seeds.py SAMPLE_DIR [--capture DIR]. Seeds are kept small (libFuzzer mutates them)."""
+Usage: Tests/FuzzCorpus/make-seeds.py SAMPLE_DIR [--capture DIR]. Seeds are kept small (libFuzzer mutates them)."""
 import io, os, sys, zipfile, gzip, json, re
 
 root = os.path.dirname(os.path.abspath(__file__))
@@ -53,7 +53,7 @@ full = b"".join(entry(i, head(n, 4)) for i, n in enumerate(names) if n in small)
 put("layout", "sample-heads", full)
 put("layout", "gz-skills", entry(14, gzip.compress(head("skills_en.csv", 4), mtime=0)) + full[: 600])
 
-cfg = open(os.path.join(root, "..", "config", "weaviate_config.yaml"), "rb").read()
+cfg = open(os.path.join(root, "..", "..", "config", "weaviate_config.yaml"), "rb").read()
 put("config", "weaviate_config.yaml", cfg)
 put("config", "minimal.yaml", "profiles:\n  default:\n    weaviate:\n      url: http://127.0.0.1:8080\n")
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Records the Weaviate, vectorizer and esco-search answers the JSON, graphql and batch fuzz targets are seeded
-# with: the sample ingested over the stand-ins, then a few real calls. Usage: fuzz/capture-answers.sh OUT_DIR
-# (then fuzz/make-seeds.py SAMPLE_DIR --capture OUT_DIR). Needs a debug build.
+# with: the sample ingested over the stand-ins, then a few real calls. Usage: Tests/FuzzCorpus/capture-answers.sh OUT_DIR
+# (then Tests/FuzzCorpus/make-seeds.py SAMPLE_DIR --capture OUT_DIR). Needs a debug build.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
