@@ -59,6 +59,60 @@ struct ByteStringTable {
         }
     }
 
+    /// Whether each of several keys (`keys[ends[i-1] ..< ends[i]]`) is in the table, into `found[i]`. One lookup at
+    /// a time waits for a slot's cache miss and then for the key bytes' one; here every key's first slot is read,
+    /// then every candidate's first bytes, in loops whose loads do not depend on each other, so the misses
+    /// overlap. A key that is not in its first slot is then looked up the ordinary way.
+    func containsAll(
+        _ keys: UnsafeBufferPointer<UInt8>, ends: UnsafeBufferPointer<Int>, into found: UnsafeMutableBufferPointer<Bool>
+    ) {
+        let n = ends.count
+        precondition(found.count >= n)
+        func key(_ i: Int) -> UnsafeBufferPointer<UInt8> {
+            UnsafeBufferPointer(rebasing: keys[(i == 0 ? 0 : ends[i - 1])..<ends[i]])
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: n) { hashes in
+            withUnsafeTemporaryAllocation(of: Slot.self, capacity: n) { first in
+                slots.withUnsafeBufferPointer { slots in
+                    for i in 0..<n {
+                        hashes[i] = Self.hash(key(i))
+                        first[i] = slots[hashes[i] & mask]
+                    }
+                }
+                arena.withUnsafeBufferPointer { arena in
+                    // found[i] first answers "the first slot may hold the key": tag and length agree and so do the
+                    // first and last 8 bytes (the loads that bring the key's bytes into the cache).
+                    for i in 0..<n {
+                        let k = key(i)
+                        let e = first[i]
+                        var candidate =
+                            e.idPlusOne != 0 && e.tag == Self.tag(hashes[i]) && Int(e.end &- e.start) == k.count
+                        if candidate && k.count >= 8 {
+                            let a = UnsafeRawPointer(arena.baseAddress! + Int(e.start))
+                            let b = UnsafeRawPointer(k.baseAddress!)
+                            let last = k.count - 8
+                            candidate =
+                                a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                                && a.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+                                    == b.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+                        }
+                        found[i] = candidate
+                    }
+                    for i in 0..<n {
+                        let k = key(i)
+                        if found[i] {
+                            let start = Int(first[i].start)
+                            if k.count == 0 || memcmpBytes(arena.baseAddress! + start, k.baseAddress!, k.count) {
+                                continue
+                            }
+                        }
+                        found[i] = first[i].idPlusOne != 0 && find(k, hash: hashes[i]) != nil
+                    }
+                }
+            }
+        }
+    }
+
     /// The id of `key`, added if new.
     @discardableResult
     mutating func insert(_ key: UnsafeBufferPointer<UInt8>) -> Int {
