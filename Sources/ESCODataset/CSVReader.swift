@@ -12,7 +12,6 @@ final class CSVReader {
 
     private let source: any ByteSource
     let name: String
-    private let hasher: SHA256?
     private static let chunkSize = 64 * 1024
     private let buffer: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) private var filled = 0  // bytes in buffer
@@ -35,10 +34,9 @@ final class CSVReader {
     /// Bytes read from the source so far (decompressed).
     @exclusivity(unchecked) private(set) var bytesRead = 0
 
-    init(source: any ByteSource, name: String, hasher: SHA256? = nil) {
+    init(source: any ByteSource, name: String) {
         self.source = source
         self.name = name
-        self.hasher = hasher
         buffer = .allocate(capacity: Self.chunkSize + 8)
     }
 
@@ -72,7 +70,6 @@ final class CSVReader {
             if filled > 0 { badByte = base }  // only an incomplete UTF-8 sequence can be left over
             return false
         }
-        hasher?.update(UnsafeRawBufferPointer(start: buffer + filled, count: n))
         bytesRead += n
         filled += n
         if !started {

@@ -13,9 +13,11 @@ final class CSVTable {
     var bytesRead: Int { reader.bytesRead }
 
     /// Opens `file`, reads the header and checks it has `required` columns.
-    /// `ragged`: rows may omit trailing fields (skillsHierarchy).
+    /// `ragged`: rows may omit trailing fields (skillsHierarchy). `hasher` gets every decompressed byte of the
+    /// file (the fingerprint); it is complete once `next()` has answered false.
     init(file: DatasetFile, required: [String], ragged: Bool = false, hasher: SHA256? = nil) throws {
-        reader = CSVReader(source: try file.openSource(), name: file.source, hasher: hasher)
+        // Inflating and hashing run ahead on their own thread while this one parses.
+        reader = CSVReader(source: PrefetchingSource(try file.openSource(), hasher: hasher), name: file.source)
         self.ragged = ragged
         guard try reader.next() else {
             throw DatasetError(

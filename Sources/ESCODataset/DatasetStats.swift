@@ -151,33 +151,6 @@ extension ESCODataset {
         }
 
         func name(_ kind: DatasetFile.Kind) -> String { file(kind)?.name ?? kind.stem }
-        /// Counts the row as dangling when either end is not a concept; keeps up to 3 examples.
-        // Relation files are sorted by their first column: most rows repeat the previous row's first URI, whose
-        // answer is remembered (the table lookup is a cache miss; this compare is not).
-        var previousA: [UInt8] = []
-        var previousAMissing = false
-        func check(_ d: inout DatasetStats.Dangling, _ t: CSVTable, _ columnA: Int, _ columnB: Int) {
-            let r = t.record
-            let missingA = r.withField(columnA) { field in
-                let same = previousA.withUnsafeBufferPointer { p in
-                    p.count == field.count && (p.count == 0 || memcmpBytes(p.baseAddress!, field.baseAddress!, p.count))
-                }
-                if same { return previousAMissing }
-                previousA.removeAll(keepingCapacity: true)
-                previousA.append(contentsOf: field)
-                previousAMissing = concepts.find(field) == nil
-                return previousAMissing
-            }
-            let missingB = r.withField(columnB) { concepts.find($0) == nil }
-            guard missingA || missingB else { return }
-            d.rows += 1
-            if d.examples.count < 3 {
-                let parts =
-                    (missingA ? ["\(t.header[columnA]) \(r.string(columnA))"] : [])
-                    + (missingB ? ["\(t.header[columnB]) \(r.string(columnB))"] : [])
-                d.examples.append("line \(r.line): " + parts.joined(separator: ", "))
-            }
-        }
         func isEssential(_ t: CSVTable, _ column: Int) throws -> Bool {
             let r = t.record
             if r.field(column, is: "essential") { return true }
@@ -191,27 +164,28 @@ extension ESCODataset {
             (DatasetFile.Kind.occupationSkillRelations, ["occupationUri", "relationType", "skillUri"]),
             (.skillSkillRelations, ["originalSkillUri", "relationType", "relatedSkillUri"]),
         ] {
-            var d = DatasetStats.Dangling(file: name(kind))
+            var d = DanglingCheck(file: name(kind))
             var counts = DatasetStats.RelationCounts()
             c = []
             try scan(kind) { t, _ in
                 columns(t, names, &c)
                 counts.total += 1
                 if try isEssential(t, c[1]) { counts.essential += 1 } else { counts.optional += 1 }
-                check(&d, t, c[0], c[2])
+                d.add(t, c[0], c[2], concepts: concepts)
             }
+            d.flush(concepts)
             if kind == .occupationSkillRelations {
                 s.occupationSkillRelations = counts
             } else {
                 s.skillSkillRelations = counts
             }
-            s.dangling.append(d)
+            s.dangling.append(d.result)
         }
 
         for pillar in [BroaderRelation.Pillar.occupation, .skill] {
             let kind: DatasetFile.Kind =
                 pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
-            var d = DatasetStats.Dangling(file: name(kind))
+            var d = DanglingCheck(file: name(kind))
             var total = 0
             var kinds = Breakdown()
             var pair: [UInt8] = []
@@ -224,11 +198,12 @@ extension ESCODataset {
                 pair += arrow
                 r.withField(c[2]) { if $0.isEmpty { pair += emptyKey } else { pair.append(contentsOf: $0) } }
                 pair.withUnsafeBufferPointer { kinds.add($0) }
-                check(&d, t, c[1], c[3])
+                d.add(t, c[1], c[3], concepts: concepts)
             }
+            d.flush(concepts)
             let counts = DatasetStats.BroaderCounts(total: total, byKinds: kinds.dictionary)
             if pillar == .occupation { s.broaderOccupationPillar = counts } else { s.broaderSkillPillar = counts }
-            s.dangling.append(d)
+            s.dangling.append(d.result)
         }
         if fingerprint { s.fingerprint = DatasetFingerprint(version: version, language: language, files: hashes) }
         return s
