@@ -154,6 +154,7 @@ public enum OpenAPIDocument {
               "SearchResponse": {
                 "type": "object",
                 "properties": {"query": {"type": "string"}, "type": {"type": "string"}, "limit": {"type": "integer"},
+                  "generation": {"type": "string", "description": "The data generation that answered (g3)"},
                   "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}}}
               },
               "ConceptLink": {
@@ -183,7 +184,8 @@ public enum OpenAPIDocument {
               },
               "Readiness": {
                 "type": "object",
-                "properties": {"ready": {"type": "boolean"}, "status": {"type": "string"}, "reason": {"type": "string"}}
+                "properties": {"ready": {"type": "boolean"}, "status": {"type": "string"}, "reason": {"type": "string"},
+                  "generation": {"type": "string", "description": "The data generation serving queries (g3); empty when none"}}
               }
             }
           }

@@ -128,14 +128,20 @@ public struct SearchServer: Sendable {
 
     func search(_ request: Request) async throws -> Response {
         let query = try HTTPRequestParsing.searchQuery(request.uri.query)
-        let results = try await engine.search(query)
+        // Pinned here, so the answer names the one data generation it came from (docs/ARCHITECTURE.md#aliases).
+        let pinned = SearchEngine(backend: try await engine.backend.pinned(), ranker: engine.ranker)
+        let results = try await pinned.search(query)
         struct Body: Encodable {
             var query: String
             var type: ConceptType
             var limit: Int
+            var generation: String?
             var results: [SearchResult]
         }
-        return JSONBody.response(Body(query: query.text, type: query.type, limit: query.limit, results: results))
+        return JSONBody.response(
+            Body(
+                query: query.text, type: query.type, limit: query.limit,
+                generation: pinned.backend.dataGeneration.map { "g\($0)" }, results: results))
     }
 
     func concept(_ reference: ConceptReference) async throws -> Response {
@@ -149,9 +155,10 @@ public struct SearchServer: Sendable {
             var ready: Bool
             var status: String
             var reason: String
+            var generation: String
         }
         return JSONBody.response(
-            Body(ready: report.ready, status: report.status, reason: report.reason),
+            Body(ready: report.ready, status: report.status, reason: report.reason, generation: report.generation),
             status: report.ready ? .ok : .serviceUnavailable)
     }
 }
