@@ -17,31 +17,11 @@ import Testing
 /// a deployment made before generations keeps serving from its plain classes until its first upgrade has switched.
 /// Readers (`SearchEngine.concept`, the `show` path, with reference fields) read the serving generation only.
 @Suite(.serialized) struct GenerationUpgradeTests {
-    static let relabelled = "http://data.europa.eu/esco/skill/00eada7f-0b83-4f0c-af81-d7f92d838000"
-    static let removed = "http://data.europa.eu/esco/skill/045f71e6-0699-4169-8a54-9c6b96f3174d"
-    static let added = "http://data.europa.eu/esco/skill/aaaaaaaa-0000-4000-8000-000000000014"
+    static let relabelled = UpgradeLoad.relabelled
+    static let removed = UpgradeLoad.removed
+    static let added = UpgradeLoad.added
 
-    /// The sample with one skill relabelled, one removed (its relations become dangling and are left out, as the
-    /// reader does for any export) and one added.
-    static func modifiedSample(in dir: URL) throws -> String {
-        let target = dir.appendingPathComponent("esco-modified")
-        try FileManager.default.copyItem(atPath: DatasetPaths.sample, toPath: target.path)
-        let skills = target.appendingPathComponent("skills_en.csv")
-        var records = try String(contentsOf: skills, encoding: .utf8).components(separatedBy: "\r\n")
-        let before = records.count
-        records.removeAll { $0.hasPrefix("KnowledgeSkillCompetence,\(removed),") }
-        #expect(records.count == before - 1)
-        records = records.map {
-            $0.hasPrefix("KnowledgeSkillCompetence,\(relabelled),")
-                ? $0.replacingOccurrences(of: ",cure tobacco leaves,", with: ",cure tobacco leaves (relabelled),") : $0
-        }
-        records.insert(
-            "KnowledgeSkillCompetence,\(added),skill/competence,cross-sector,operate data generations,,,released,"
-                + "2025-01-01T00:00:00Z,,,,Switch a search index from one data release to the next.",
-            at: records.count - 1)
-        try records.joined(separator: "\r\n").write(to: skills, atomically: true, encoding: .utf8)
-        return target.path
-    }
+    static func modifiedSample(in dir: URL) throws -> String { try UpgradeLoad.modifiedSample(in: dir) }
 
     func ingest(_ config: String, _ extra: [String] = []) async throws -> Harness.Result {
         try await Harness.run(
@@ -162,10 +142,12 @@ import Testing
             client: services.clients.weaviate, schemaDirectory: services.config.weaviate.schemaDirectory,
             dataGeneration: 0)
         _ = try await plain.ensureSchema()
+        var settings = services.clients.runnerSettings
+        settings.labelVectors = false  // as Harness.writeConfig's profiles, so their mounted sample is what serves
         let runner = IngestionRunner(
             dataset: try ESCODataset.open(DatasetPaths.sample), store: services.clients.store,
             weaviate: WithoutGenerations(base: plain), vectorizer: services.clients.vectorizerClient,
-            settings: services.clients.runnerSettings, progress: QuietProgress(), logger: Logger(label: "test"))
+            settings: settings, progress: QuietProgress(), logger: Logger(label: "test"))
         guard case .completed = try await runner.run(force: false) else {
             throw TestFailure("ingesting the sample into plain classes did not complete")
         }
