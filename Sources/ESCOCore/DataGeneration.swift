@@ -34,7 +34,7 @@ public struct DataGeneration: Sendable, Hashable, Codable {
 }
 
 /// Which generation serves, which is being built, and which are kept for a rollback (newest first).
-public struct Generations: Sendable, Hashable, Codable {
+public struct Generations: Sendable, Hashable, Codable, CustomStringConvertible {
     public var serving: DataGeneration?
     public var building: DataGeneration?
     public var previous: [DataGeneration]
@@ -68,6 +68,15 @@ public struct Generations: Sendable, Hashable, Codable {
         if let serving, serving.number != built.number { previous.insert(serving, at: 0) }
         let kept = Array(previous.prefix(max(0, keep)))
         return (Generations(serving: built, building: nil, previous: kept), Array(previous.dropFirst(kept.count)))
+    }
+
+    /// `serving g2 (…); building g3 (…); previous g1 (…)`, for `esco status` and `esco-supervise verify`.
+    public var description: String {
+        [
+            "serving " + (serving?.summary ?? "none"),
+            building.map { "building \($0.summary)" },
+            previous.isEmpty ? nil : "previous " + previous.map(\.summary).joined(separator: ", "),
+        ].compactMap { $0 }.joined(separator: "; ")
     }
 
     /// True when `fingerprint`'s data is served or kept as a previous generation.

@@ -67,6 +67,10 @@ public struct Verifier: Sendable {
         if let state {
             checks.append(
                 .init(name: "status", ok: state.status == .completed, detail: "state is \(state.status.rawValue)"))
+            checks.append(
+                .init(
+                    name: "generation", ok: state.generations.serving != nil,
+                    detail: state.generations.description))
             let kept = state.fingerprint != fingerprint && state.generations.keeps(fingerprint)
             checks.append(
                 .init(
@@ -76,7 +80,8 @@ public struct Verifier: Sendable {
                         : kept
                             ? "serving \(state.generations.serving?.summary ?? "-") after a rollback; the mounted data "
                                 + "is a kept previous generation (esco rollback again serves it)"
-                            : "stored \(short(state.fingerprint)) but the mounted data is \(short(fingerprint)): re-ingest")
+                            : "stored \(short(state.fingerprint)) but the mounted data is \(short(fingerprint)): "
+                                + "re-ingest")
             )
             switch liveVectorizer {
             case .identified(let live)?:

@@ -61,6 +61,11 @@ import Testing
             // Exact counts and references of generation 1, with the newer data still mounted.
             let afterBack = try await verify(new)
             #expect(afterBack.status == 0 && afterBack.ok, "\(afterBack.output)")
+            #expect(afterBack.output.contains("serving g1 (ESCO "), "\(afterBack.output)")
+            let status = try await run("esco", ["status"], new)
+            #expect(status.status == 0, "\(status.stdout) \(status.stderr)")
+            #expect(status.stdout.contains("serving:      g1 (ESCO "), "\(status.stdout)")
+            #expect(status.stdout.contains("previous:     g2 (ESCO "), "\(status.stdout)")
             // The mounted data is a kept generation: not rebuilt unless forced.
             let again = try await run("esco", ["ingest"], new)
             #expect(again.status == 0)
