@@ -169,7 +169,8 @@ public enum OpenAPIDocument {
                   "properties": {"type": "object", "additionalProperties": {"type": "string"}},
                   "relations": {"type": "array", "items": {"type": "object", "properties": {
                     "name": {"type": "string"}, "title": {"type": "string"},
-                    "concepts": {"type": "array", "items": {"$ref": "#/components/schemas/ConceptLink"}}}}}
+                    "concepts": {"type": "array", "items": {"$ref": "#/components/schemas/ConceptLink"}}}}},
+                  "generation": {"type": "string", "description": "The data generation that answered (g3)"}
                 }
               },
               "Enrichment": {
@@ -179,7 +180,8 @@ public enum OpenAPIDocument {
                   "matchedSkills": {"type": "array", "items": {"type": "object", "properties": {
                     "skill": {"$ref": "#/components/schemas/SearchResult"}, "phrase": {"type": "string"}}}},
                   "missingEssentialSkills": {"type": "array", "items": {"$ref": "#/components/schemas/ConceptLink"}},
-                  "basedOn": {"type": "array", "items": {"$ref": "#/components/schemas/ConceptLink"}}
+                  "basedOn": {"type": "array", "items": {"$ref": "#/components/schemas/ConceptLink"}},
+                  "generation": {"type": "string", "description": "The data generation that answered (g3)"}
                 }
               },
               "Readiness": {

@@ -68,7 +68,10 @@ public struct SearchServer: Sendable {
                         message: "the request body is larger than \(maxBodyBytes) bytes")
                 }
                 let enrichment = try HTTPRequestParsing.enrichment(Array(body.readableBytesView))
-                return JSONBody.response(try await engine.enrich(enrichment))
+                let pinned = try await pinnedEngine()
+                var result = try await pinned.enrich(enrichment)
+                result.generation = pinned.backend.dataGeneration.map { "g\($0)" }
+                return JSONBody.response(result)
             }
         }
     }
@@ -128,8 +131,7 @@ public struct SearchServer: Sendable {
 
     func search(_ request: Request) async throws -> Response {
         let query = try HTTPRequestParsing.searchQuery(request.uri.query)
-        // Pinned here, so the answer names the one data generation it came from (docs/ARCHITECTURE.md#aliases).
-        let pinned = SearchEngine(backend: try await engine.backend.pinned(), ranker: engine.ranker)
+        let pinned = try await pinnedEngine()
         let results = try await pinned.search(query)
         struct Body: Encodable {
             var query: String
@@ -145,7 +147,16 @@ public struct SearchServer: Sendable {
     }
 
     func concept(_ reference: ConceptReference) async throws -> Response {
-        JSONBody.response(try await engine.concept(reference))
+        let pinned = try await pinnedEngine()
+        var detail = try await pinned.concept(reference)
+        detail.generation = pinned.backend.dataGeneration.map { "g\($0)" }
+        return JSONBody.response(detail)
+    }
+
+    /// The engine fixed to the serving data generation, so an answer names the one generation it came from
+    /// (docs/ARCHITECTURE.md#aliases).
+    func pinnedEngine() async throws -> SearchEngine {
+        SearchEngine(backend: try await engine.backend.pinned(), ranker: engine.ranker)
     }
 
     func readyz() async -> Response {

@@ -70,6 +70,14 @@ import Testing
             let json = try JSONSerialization.jsonObject(with: search.body) as? [String: Any]
             #expect(json?["generation"] as? String == "g\(served)")
             #expect((json?["results"] as? [Any])?.isEmpty == false)
+            let uri = "http://data.europa.eu/esco/skill/00eada7f-0b83-4f0c-af81-d7f92d838000"
+            let concept = try await client.request("GET", "/concepts?uri=\(uri)")
+            #expect(concept.status == 200, "\(concept.text)")
+            #expect((try concept.json() as? [String: Any])?["generation"] as? String == "g\(served)")
+            let enrich = try await client.request(
+                "POST", "/enrich", body: Data(#"{"title": "welder", "description": "welds steel"}"#.utf8))
+            #expect(enrich.status == 200, "\(enrich.text)")
+            #expect((try enrich.json() as? [String: Any])?["generation"] as? String == "g\(served)")
         }
     }
 }
