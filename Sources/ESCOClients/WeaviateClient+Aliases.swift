@@ -22,7 +22,7 @@ public struct WeaviateAlias: Sendable, Hashable, CustomStringConvertible {
 
 /// Why Weaviate 1.32.2 refused an alias change, read from its message (usecases/schema/alias.go,
 /// cluster/raft_alias_apply_endpoints.go, cluster/schema/schema.go `createAlias`).
-enum AliasRejection: Equatable {
+public enum AliasRejection: Equatable, Sendable {
     /// `create alias: alias X already exists` (any case of the name).
     case aliasExists
     /// `create alias: class X already exists`: an alias cannot take a class's name.
@@ -33,7 +33,7 @@ enum AliasRejection: Equatable {
     case invalidName
     case other
 
-    init(message: String) {
+    public init(message: String) {
         if message.hasSuffix("already exists"), message.contains("create alias: alias ") {
             self = .aliasExists
         } else if message.hasSuffix("already exists"), message.contains("create alias: class ") {

@@ -10,6 +10,12 @@ extension WeaviateClient {
         }
     }
 
+    /// `DELETE /v1/schema/{class}` with its objects; Weaviate answers 200 whether or not the class existed, and an
+    /// alias name deletes nothing (cluster/schema/schema.go `deleteClass`).
+    public func deleteClass(_ name: String) async throws {
+        _ = try await send("DELETE", "/v1/schema/\(escapeComponent(name))", expect: [200])
+    }
+
     /// `GET /v1/schema` → `{"classes": [...]}`.
     public func getSchema() async throws -> JSONValue {
         try await json("GET", "/v1/schema", expect: [200])

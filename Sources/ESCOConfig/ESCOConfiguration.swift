@@ -55,15 +55,18 @@ public struct ESCOConfiguration: Sendable, Equatable {
         public var labelVectors: Bool
         /// Pause after writes before verifying, so Weaviate's index has caught up.
         public var settle: Duration
+        /// Earlier data generations kept for `esco rollback` after a switch (docs/ARCHITECTURE.md#aliases).
+        public var keepGenerations: Int
 
         public init(
             leaseTTL: Duration = Timing.leaseTTL, heartbeat: Duration = Timing.heartbeat, labelVectors: Bool = true,
-            settle: Duration = Timing.settle
+            settle: Duration = Timing.settle, keepGenerations: Int = 1
         ) {
             self.leaseTTL = leaseTTL
             self.heartbeat = heartbeat
             self.labelVectors = labelVectors
             self.settle = settle
+            self.keepGenerations = keepGenerations
         }
     }
 

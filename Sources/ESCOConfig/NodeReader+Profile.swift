@@ -119,7 +119,8 @@ extension NodeReader {
 
     private func readIngest(_ entries: [Entry], _ path: String, _ i: inout ESCOConfiguration.Ingest) throws {
         try checkKeys(
-            entries, allowed: ["leaseTTLSeconds", "heartbeatSeconds", "labelVectors", "settleMilliseconds"],
+            entries,
+            allowed: ["leaseTTLSeconds", "heartbeatSeconds", "labelVectors", "settleMilliseconds", "keepGenerations"],
             path: path)
         for e in entries where !isNull(e.value) {
             let p = join(path, e.key), v = e.value
@@ -127,6 +128,9 @@ extension NodeReader {
             case "leaseTTLSeconds": i.leaseTTL = try seconds(v, p, 1...86_400)
             case "heartbeatSeconds": i.heartbeat = try seconds(v, p, 0.1...3600)
             case "labelVectors": i.labelVectors = try bool(v, p)
+            // At least 1: the generation a switch replaces may still be read by requests in flight, so it is
+            // deleted only at a later switch (docs/ARCHITECTURE.md#aliases).
+            case "keepGenerations": i.keepGenerations = try int(v, p, 1...100)
             default: i.settle = .milliseconds(try int(v, p, 0...600_000))
             }
         }

@@ -59,13 +59,16 @@ public struct IngestionState: Sendable, Hashable, Codable {
     public var referenceSample: [String] = []
     /// The vectorizer that made the stored vectors, recorded when the run starts (nil: not recorded).
     public var vectorizer: VectorizerIdentity?
+    /// Which data generation serves, is being built, and is kept for a rollback (docs/ARCHITECTURE.md#aliases).
+    public var generations = Generations()
 
     public init(
         status: IngestionStatus = .notStarted, runId: String = "", holder: String = "", generation: Int = 0,
         leaseExpiresAtMs: Int64 = 0, heartbeatAtMs: Int64 = 0, startedAtMs: Int64 = 0, endedAtMs: Int64 = 0,
         step: String = "", stepIndex: Int = 0, stepCount: Int = 0, itemsDone: Int = 0, itemsTotal: Int = 0,
         fingerprint: String = "", counts: [String: Int] = [:], error: String = "", completedSteps: [String] = [],
-        version: String = ESCOStack.version, referenceSample: [String] = [], vectorizer: VectorizerIdentity? = nil
+        version: String = ESCOStack.version, referenceSample: [String] = [], vectorizer: VectorizerIdentity? = nil,
+        generations: Generations = Generations()
     ) {
         self.status = status
         self.runId = runId
@@ -87,6 +90,7 @@ public struct IngestionState: Sendable, Hashable, Codable {
         self.version = version
         self.referenceSample = referenceSample
         self.vectorizer = vectorizer
+        self.generations = generations
     }
 
     /// True while an in-progress run's lease has not expired.
@@ -95,11 +99,15 @@ public struct IngestionState: Sendable, Hashable, Codable {
     }
 
     /// The status an operator should see: `in_progress` with an expired lease is `stale`;
-    /// `completed` for another dataset fingerprint is `outdated`.
+    /// `completed` for a dataset fingerprint no kept generation has is `outdated` (a rollback serves a previous
+    /// generation while the newer data stays mounted: that is the operator's choice, not outdated data).
     public func derivedStatus(nowMs: Int64, mountedFingerprint: String?) -> IngestionStatus {
         switch status {
         case .inProgress where !leaseIsLive(nowMs: nowMs): return .stale
-        case .completed where mountedFingerprint != nil && mountedFingerprint != fingerprint: return .outdated
+        case .completed
+        where mountedFingerprint != nil && mountedFingerprint != fingerprint
+            && !generations.keeps(mountedFingerprint!):
+            return .outdated
         default: return status
         }
     }

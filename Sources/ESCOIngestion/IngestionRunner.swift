@@ -26,11 +26,17 @@ public struct IngestionRunner: Sendable {
         public var batchSize: Int
         public var labelVectors: Bool
         public var lockDirectory: String?
-        public init(lease: LeaseLock.Settings, batchSize: Int, labelVectors: Bool, lockDirectory: String?) {
+        /// Generations kept for a rollback after a switch (`ingest.keepGenerations`, at least 1).
+        public var keepGenerations: Int
+        public init(
+            lease: LeaseLock.Settings, batchSize: Int, labelVectors: Bool, lockDirectory: String?,
+            keepGenerations: Int = 1
+        ) {
             self.lease = lease
             self.batchSize = batchSize
             self.labelVectors = labelVectors
             self.lockDirectory = lockDirectory
+            self.keepGenerations = keepGenerations
         }
     }
 
@@ -62,8 +68,9 @@ public struct IngestionRunner: Sendable {
         do { live = try await vectorizer.identity() } catch let e as VectorizerError {
             throw IngestionError(.vectorizer, e.description, step: "identifying the vectorizer (before step 1)")
         }
+        let datasetFingerprint = try dataset.fingerprint()
         let fingerprint = StateFingerprint.make(
-            try dataset.fingerprint(), labelVectors: settings.labelVectors, vectorizer: live.configuredTag)
+            datasetFingerprint, labelVectors: settings.labelVectors, vectorizer: live.configuredTag)
         var fileLock: FileLock?
         if let dir = settings.lockDirectory {
             let lock = FileLock(directory: dir)
@@ -79,16 +86,19 @@ public struct IngestionRunner: Sendable {
         }
         defer { fileLock?.release() }
 
-        // The state lives in the Metadata class: the schema must exist before the lease can be claimed. Runners on
-        // other hosts may be creating it at the same moment; `ensureSchema` is idempotent under that race.
+        // The state lives in the Metadata class: it must exist before the lease can be claimed. Runners on other
+        // hosts may be creating it at the same moment; `ensureSchema` is idempotent under that race. With data
+        // generations this creates Metadata only: the generation's classes are made by the schema step.
         let schema: String
         do { schema = try await weaviate.ensureSchema() } catch { throw Self.beforeLease(error, "creating the schema") }
+        let generationStore = weaviate as? any GenerationStore
         let plan0 = IngestionPlan(labelVectors: settings.labelVectors, completedSteps: [])
         let lease = LeaseLock(store: store, me: me, settings: settings.lease)
         let acquisition: LeaseLock.Acquisition
         do {
             acquisition = try await lease.acquire(
-                fingerprint: fingerprint, force: force, stepCount: plan0.steps.count, vectorizer: live)
+                fingerprint: fingerprint, force: force, stepCount: plan0.steps.count, vectorizer: live,
+                datasetVersion: datasetFingerprint.version)
         } catch {
             throw Self.beforeLease(error, "claiming the ingestion lease")
         }
@@ -130,14 +140,19 @@ public struct IngestionRunner: Sendable {
                     counts: model.expectedCounts(labelVectors: settings.labelVectors),
                     referenceSample: Verifier.referenceSample(model: model).map(\.encoded))
                 let plan = IngestionPlan(labelVectors: settings.labelVectors, completedSteps: Set(resume))
+                let building = await lease.snapshot().generations.building!
                 let ingestor = Ingestor(
-                    model: model, weaviate: weaviate, vectorizer: vectorizer, lease: lease,
+                    model: model, weaviate: generationStore?.generation(building.number) ?? weaviate,
+                    vectorizer: vectorizer, lease: lease,
                     settings: .init(
-                        batchSize: settings.batchSize, labelVectors: settings.labelVectors, schemaEnsured: schema),
+                        batchSize: settings.batchSize, labelVectors: settings.labelVectors,
+                        schemaEnsured: generationStore == nil ? schema : nil),
                     progress: progress, logger: logger)
                 let report = try await ingestor.run(plan: plan)
+                let switched = try await switchServing(to: building.number, store: generationStore, lease: lease)
                 heartbeat.cancel()
-                try await lease.finish(status: .completed)
+                try await lease.finish(status: .completed, generations: switched)
+                logger.info("serving generation", metadata: ["serving": "\(switched.serving?.summary ?? "-")"])
                 return .completed(report, skipped: plan.skipped)
             } catch {
                 heartbeat.cancel()
@@ -154,6 +169,33 @@ public struct IngestionRunner: Sendable {
 }
 
 extension IngestionRunner {
+    /// The switch after generation `number` verified (docs/ARCHITECTURE.md#aliases), under the lease: generations
+    /// dropped from the record are deleted (each stopped serving at an earlier switch, a whole build ago, so no
+    /// request still reads them), the aliases are re-applied to the new one, and the returned record is written
+    /// with the `completed` status in one object write, the moment readers move to it. A run killed before that
+    /// write resumes, verifies again and repeats the switch: every part of it is idempotent.
+    func switchServing(to number: Int, store: (any GenerationStore)?, lease: LeaseLock) async throws -> Generations {
+        let current = await lease.snapshot().generations
+        guard let built = current.building, built.number == number else { return current }
+        let (switched, dropped) = current.switched(to: built, keep: max(1, settings.keepGenerations))
+        guard let store else { return switched }
+        do {
+            for old in dropped {
+                try await lease.checkHeld()
+                try await store.deleteGeneration(old.number)
+                logger.info("deleted generation", metadata: ["generation": "\(old.summary)"])
+            }
+            try await lease.checkHeld()
+            let published = try await store.publish(generation: number)
+            logger.info("aliases", metadata: ["result": "\(published)"])
+        } catch let e as IngestionError {
+            throw e
+        } catch {
+            throw IngestionError(.weaviate, "\(error)", step: "switching to generation g\(number)")
+        }
+        return switched
+    }
+
     /// Before the lease is ours nothing but the schema has been written: Weaviate unreachable, timing out or
     /// overloaded then means "try later" (exit 1, the supervisor retries), never a failed ingestion (exit 2).
     static func beforeLease(_ error: any Error, _ doing: String) -> any Error {

@@ -52,13 +52,19 @@ public actor LeaseLock {
     /// - Parameter vectorizer: the live vectorizer's identity, recorded with the state. Data of the same
     ///   fingerprint made by another identity (an image swapped under an unchanged configuration) is neither
     ///   complete nor resumable: its vectors cannot be mixed with the new ones.
+    /// - Parameter datasetVersion: the ESCO version of the mounted data, recorded with the generation it builds.
     public func acquire(
-        fingerprint: String, force: Bool, stepCount: Int, vectorizer: VectorizerIdentity
+        fingerprint: String, force: Bool, stepCount: Int, vectorizer: VectorizerIdentity, datasetVersion: String = ""
     ) async throws -> Acquisition {
         let readStarted = ContinuousClock.now
         let settle = Duration.milliseconds(settings.settleMs)
         let current = try await store.read()
         let otherModel = current.map { $0.fingerprint == fingerprint && $0.vectorizer != vectorizer } ?? false
+        // Data kept as a previous generation (rolled back from, or superseded) is not rebuilt unless forced: the
+        // operator chose what serves (docs/ARCHITECTURE.md#aliases).
+        if let current, !force, !otherModel, current.status == .completed, current.generations.keeps(fingerprint) {
+            return .alreadyComplete(current)
+        }
         let decision = LeaseDecision.decide(
             current: current, runId: me.runId, fingerprint: fingerprint, force: force || otherModel, nowMs: now(),
             holderIsDeadOnThisHost: current.map(Self.holderIsDeadOnThisHost) ?? false)
@@ -67,14 +73,20 @@ public actor LeaseLock {
             return .alreadyComplete(current!)
         case .busy(let holder, let runId, let since, let expires):
             return .busy(Self.busyError(holder: holder, runId: runId, sinceMs: since, expiresAtMs: expires))
-        case .claim(let generation, let resume):
+        case .claim(let generation, let checkpoints):
+            // The data generation to build (docs/ARCHITECTURE.md#aliases): checkpoints count only when this run
+            // continues the build they were recorded for, into the same classes.
+            var generations = current?.generations ?? Generations()
+            let building = generations.generationToBuild(fingerprint: fingerprint, datasetVersion: datasetVersion)
+            let resume = generations.building == building ? checkpoints : []
+            generations.building = building
             let t = now()
             state = IngestionState(
                 status: .inProgress, runId: me.runId, holder: me.description, generation: generation,
                 leaseExpiresAtMs: t + settings.ttlMs, heartbeatAtMs: t, startedAtMs: t, stepCount: stepCount,
                 fingerprint: fingerprint, counts: current?.fingerprint == fingerprint ? current?.counts ?? [:] : [:],
-                completedSteps: resume, vectorizer: vectorizer)
-            try await record("claimed generation \(generation)")
+                completedSteps: resume, vectorizer: vectorizer, generations: generations)
+            try await record("claimed generation \(generation) building data generation g\(building.number)")
             let took = ContinuousClock.now - readStarted
             try await Task.sleep(
                 for: settle > .zero && took >= settle
@@ -129,6 +141,8 @@ public actor LeaseLock {
     public func setExpectations(counts: [String: Int], referenceSample: [String]) {
         state.counts = counts
         state.referenceSample = referenceSample
+        state.generations.building?.counts = counts
+        state.generations.building?.referenceSample = referenceSample
     }
 
     public func completeStep(_ step: IngestionStep) async throws {
@@ -138,9 +152,11 @@ public actor LeaseLock {
         try await record("step \(step.rawValue) finished")
     }
 
-    /// Final write: completed, or failed with the error and the step it happened in.
-    public func finish(status: IngestionStatus, error: String = "") async throws {
+    /// Final write: completed, or failed with the error and the step it happened in. `generations`, when given, is
+    /// the record after the switch, written in the same (atomic) object write as the status.
+    public func finish(status: IngestionStatus, error: String = "", generations: Generations? = nil) async throws {
         if lost != nil { return }  // never overwrite the new holder's state
+        if let generations { state.generations = generations }
         let t = now()
         state.status = status
         state.error = error
@@ -151,6 +167,76 @@ public actor LeaseLock {
     }
 
     public func snapshot() -> IngestionState { state }
+
+    public enum RollbackOutcome: Sendable {
+        case rolledBack(from: DataGeneration, to: DataGeneration)
+        /// No previous generation is kept (the reason).
+        case nothingToRollBackTo(String)
+        case busy(IngestionError)
+    }
+
+    /// `esco rollback` (docs/ARCHITECTURE.md#aliases): under the lease, so no ingestion switches at the same time,
+    /// serving goes back to the newest previous generation. The lease is claimed as for an ingestion (claim, settle,
+    /// read back), `publish` points the aliases at the target, and one state write switches the readers and
+    /// releases the lease. The generation that served becomes the newest previous: a second rollback goes forward.
+    public func rollback(publish: @Sendable (Int) async throws -> String) async throws -> RollbackOutcome {
+        let readStarted = ContinuousClock.now
+        guard let current = try await store.read() else {
+            return .nothingToRollBackTo("no ingestion state in Weaviate: nothing was ever ingested")
+        }
+        if current.leaseIsLive(nowMs: now()), current.runId != me.runId, !Self.holderIsDeadOnThisHost(current) {
+            return .busy(
+                Self.busyError(
+                    holder: current.holder, runId: current.runId, sinceMs: current.startedAtMs,
+                    expiresAtMs: current.leaseExpiresAtMs))
+        }
+        guard let from = current.generations.serving, let rolled = current.generations.rolledBack(),
+            let target = rolled.serving
+        else {
+            return .nothingToRollBackTo(
+                "no previous data generation is kept (serving: \(current.generations.serving?.summary ?? "none"))")
+        }
+        let t = now()
+        state = current
+        state.status = .inProgress
+        state.runId = me.runId
+        state.holder = me.description
+        state.generation = current.generation + 1
+        (state.startedAtMs, state.heartbeatAtMs, state.leaseExpiresAtMs) = (t, t, t + settings.ttlMs)
+        (state.step, state.stepIndex, state.stepCount, state.error) = ("rollback", 1, 1, "")
+        try await record(
+            "claimed generation \(state.generation) to roll back from g\(from.number) to g\(target.number)")
+        let took = ContinuousClock.now - readStarted
+        let settle = Duration.milliseconds(settings.settleMs)
+        try await Task.sleep(
+            for: settle > .zero && took >= settle ? settle + .milliseconds(settings.heartbeatMs) + took * 2 : settle)
+        let readBack = try await store.read()
+        guard LeaseDecision.confirmed(readBack: readBack, runId: me.runId, generation: state.generation) else {
+            let other = readBack ?? IngestionState()
+            return .busy(
+                Self.busyError(
+                    holder: other.holder, runId: other.runId, sinceMs: other.startedAtMs,
+                    expiresAtMs: other.leaseExpiresAtMs, raced: true))
+        }
+        do {
+            _ = try await publish(target.number)
+        } catch {
+            // Nothing switched: the state as it was, with the lease released.
+            var restored = current
+            (restored.generation, restored.leaseExpiresAtMs) = (state.generation, now())
+            state = restored
+            try? await record("rollback to g\(target.number) failed: \(error)")
+            throw error
+        }
+        (state.fingerprint, state.counts, state.referenceSample) = (
+            target.fingerprint, target.counts, target.referenceSample
+        )
+        let t2 = now()
+        (state.status, state.endedAtMs, state.heartbeatAtMs, state.leaseExpiresAtMs) = (.completed, t2, t2, t2)
+        state.generations = rolled
+        try await record("rolled back from g\(from.number) to g\(target.number)")
+        return .rolledBack(from: from, to: target)
+    }
 
     private func record(_ event: String) async throws {
         sequence += 1

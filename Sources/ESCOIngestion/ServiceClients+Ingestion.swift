@@ -11,6 +11,6 @@ extension ServiceClients {
                 ttlMs: config.ingest.leaseTTL.wholeMilliseconds, heartbeatMs: config.ingest.heartbeat.wholeMilliseconds,
                 settleMs: config.ingest.settle.wholeMilliseconds),
             batchSize: config.weaviate.batchSize, labelVectors: config.ingest.labelVectors,
-            lockDirectory: config.lock.directory)
+            lockDirectory: config.lock.directory, keepGenerations: config.ingest.keepGenerations)
     }
 }

@@ -38,3 +38,14 @@ public struct FetchedObject: Sendable {
     /// Number of beacons in a reference property.
     public func referenceCount(_ property: String) -> Int { properties[property]?.arrayValue?.count ?? 0 }
 }
+
+/// The data generations of a store (docs/ARCHITECTURE.md#aliases). In-memory test stores need not implement it: the
+/// runner then writes the one set of classes it is given.
+public protocol GenerationStore: Sendable {
+    /// The same store reading and writing generation `n`'s classes under their logical names.
+    func generation(_ n: Int) -> any WeaviateWriting
+    /// Points the stable names at generation `n` (idempotent); returns what it did, for the log.
+    func publish(generation n: Int) async throws -> String
+    /// Deletes generation `n`'s classes.
+    func deleteGeneration(_ n: Int) async throws
+}

@@ -83,7 +83,9 @@ public struct StateStore: Sendable {
             "details": .string(
                 (try? String(
                     decoding: JSONEncoder.sorted.encode(
-                        Details(referenceSample: s.referenceSample, vectorizer: s.vectorizer)),
+                        Details(
+                            referenceSample: s.referenceSample, vectorizer: s.vectorizer,
+                            generations: s.generations == Generations() ? nil : s.generations)),
                     as: UTF8.self)) ?? ""),
         ]
     }
@@ -103,7 +105,21 @@ public struct StateStore: Sendable {
             stepCount: int("stepCount"), itemsDone: int("itemsDone"), itemsTotal: int("itemsTotal"),
             fingerprint: str("fingerprint"), counts: counts ?? [:], error: str("error"),
             completedSteps: p["completedSteps"]?.arrayValue?.compactMap(\.stringValue) ?? [], version: str("version"),
-            referenceSample: details?.referenceSample ?? [], vectorizer: details?.vectorizer)
+            referenceSample: details?.referenceSample ?? [], vectorizer: details?.vectorizer,
+            generations: details?.generations ?? Self.legacyGenerations(status: str("status"), p, counts, details))
+    }
+
+    /// A state written before generations: completed data in plain-named classes is generation 0 and serves;
+    /// anything else had nothing serving (docs/ARCHITECTURE.md#aliases, first migration).
+    static func legacyGenerations(status: String, _ p: [String: JSONValue], _ counts: [String: Int]?, _ d: Details?)
+        -> Generations
+    {
+        guard status == IngestionStatus.completed.rawValue, let fingerprint = p["fingerprint"]?.stringValue else {
+            return Generations()
+        }
+        return Generations(
+            serving: DataGeneration(
+                number: 0, fingerprint: fingerprint, counts: counts ?? [:], referenceSample: d?.referenceSample ?? []))
     }
 
     /// Extra state kept as JSON in the `details` property.
@@ -111,6 +127,8 @@ public struct StateStore: Sendable {
         var referenceSample: [String]
         /// Absent in states written before identities were recorded.
         var vectorizer: VectorizerIdentity?
+        /// Absent in states written before generations (`legacyGenerations`).
+        var generations: Generations?
     }
 }
 

@@ -69,10 +69,19 @@ public struct Verifier: Sendable {
                 .init(name: "status", ok: state.status == .completed, detail: "state is \(state.status.rawValue)"))
             checks.append(
                 .init(
-                    name: "fingerprint", ok: state.fingerprint == fingerprint,
+                    name: "generation", ok: state.generations.serving != nil,
+                    detail: state.generations.description))
+            let kept = state.fingerprint != fingerprint && state.generations.keeps(fingerprint)
+            checks.append(
+                .init(
+                    name: "fingerprint", ok: state.fingerprint == fingerprint || kept,
                     detail: state.fingerprint == fingerprint
                         ? "matches the mounted data"
-                        : "stored \(short(state.fingerprint)) but the mounted data is \(short(fingerprint)): re-ingest")
+                        : kept
+                            ? "serving \(state.generations.serving?.summary ?? "-") after a rollback; the mounted data "
+                                + "is a kept previous generation (esco rollback again serves it)"
+                            : "stored \(short(state.fingerprint)) but the mounted data is \(short(fingerprint)): "
+                                + "re-ingest")
             )
             switch liveVectorizer {
             case .identified(let live)?:

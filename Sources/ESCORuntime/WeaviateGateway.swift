@@ -5,14 +5,19 @@ public import ESCOCore
 public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
     public let client: WeaviateClient
     public let schemaDirectory: String
+    /// The data generation whose classes this gateway reads and writes (`Skill_g<n>`), under their logical names;
+    /// nil: none, only the state's `Metadata` class (docs/ARCHITECTURE.md#aliases).
+    public var dataGeneration: Int?
 
-    public init(client: WeaviateClient, schemaDirectory: String) {
+    public init(client: WeaviateClient, schemaDirectory: String, dataGeneration: Int? = nil) {
         self.client = client
         self.schemaDirectory = schemaDirectory
+        self.dataGeneration = dataGeneration
     }
 
+    /// Creates `Metadata`, and with a data generation that generation's classes.
     public func ensureSchema() async throws -> String {
-        let report = try await client.ensureSchema(try client.loadClassDefinitions(directory: schemaDirectory))
+        let report = try await client.ensureSchema(try classDefinitions())
         if !report.changed { return "schema up to date" }
         return "created \(report.createdClasses.count) classes, added \(report.addedProperties.count) properties"
     }
@@ -20,12 +25,14 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
     public func upsert(className: String, objects: [WriteObject]) async throws {
         try await client.upsert(
             objects.map {
-                WeaviateObject(className: className, id: $0.id, properties: $0.properties, vector: $0.vector)
+                WeaviateObject(
+                    className: physical(className), id: $0.id, properties: inGeneration($0.properties),
+                    vector: $0.vector)
             })
     }
 
     public func count(className: String) async throws -> Int {
-        try await client.aggregateCount(className: className)
+        try await client.aggregateCount(className: physical(className))
     }
 
     /// Cursor pagination over `_additional { id }`: a few requests even for 150k label objects.
@@ -35,7 +42,7 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
         while ids.count < limit {
             let page = min(5_000, limit - ids.count)
             let rows = try await client.get(
-                GraphQLGet(className: className, fields: [], additional: [.id], limit: page, after: after))
+                GraphQLGet(className: physical(className), fields: [], additional: [.id], limit: page, after: after))
             let got = rows.compactMap { $0["_additional"]?["id"]?.stringValue }
             ids += got
             guard got.count == page, let last = got.last else { break }
@@ -45,11 +52,11 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
     }
 
     public func delete(className: String, ids: [String]) async throws {
-        for id in ids { try await client.deleteObject(className: className, id: id) }
+        for id in ids { try await client.deleteObject(className: physical(className), id: id) }
     }
 
     public func fetch(className: String, id: String) async throws -> FetchedObject? {
-        try await client.getObject(className: className, id: id, includeVector: true).map {
+        try await client.getObject(className: physical(className), id: id, includeVector: true).map {
             FetchedObject(properties: $0.properties, vector: $0.vector)
         }
     }
@@ -57,7 +64,8 @@ public struct WeaviateGateway: WeaviateWriting, MetadataBackend {
     public func nearest(className: String, vector: [Float], limit: Int) async throws -> [String] {
         let rows = try await client.get(
             GraphQLGet(
-                className: className, fields: [], additional: [.id, .distance], limit: limit, nearVector: vector))
+                className: physical(className), fields: [], additional: [.id, .distance], limit: limit,
+                nearVector: vector))
         return rows.compactMap { $0["_additional"]?["id"]?.stringValue }
     }
 

@@ -32,4 +32,14 @@ public protocol SearchBackend: Sendable {
     func objects(className: String, filter: WhereFilter, fields: [GraphQLField], limit: Int) async throws -> [JSONValue]
     /// The current ingestion state, or nil when none was ever written.
     func ingestionState() async throws -> IngestionState?
+    /// This backend fixed to the data generation serving now, so that every call of one answer reads the same
+    /// generation (docs/ARCHITECTURE.md#aliases). Backends without generations return themselves.
+    func pinned() async throws -> any SearchBackend
+    /// The data generation a pinned backend reads; nil for backends without generations (or not pinned).
+    var dataGeneration: Int? { get }
+}
+
+extension SearchBackend {
+    public func pinned() async throws -> any SearchBackend { self }
+    public var dataGeneration: Int? { nil }
 }

@@ -11,6 +11,8 @@ extension SearchEngine {
             case .uri(let uri): .equal(["conceptUri"], .text(uri))
             case .id(let id): .equal(["id"], .text(id))
             }
+        // One data generation for every class asked (docs/ARCHITECTURE.md#aliases).
+        let backend = try await self.backend.pinned()
         let found = try await withThrowingTaskGroup(of: (ConceptType, JSONValue?).self) { group in
             for type in ConceptType.all.members {
                 group.addTask {

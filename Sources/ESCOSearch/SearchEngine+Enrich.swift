@@ -70,14 +70,16 @@ extension SearchEngine {
         let full = request.description.isEmpty ? request.title : request.title + ". " + request.description
         let texts = [request.title, full] + phrases
         let vectors = try await backend.vectorize(texts)
+        // Every lookup below reads the same data generation (docs/ARCHITECTURE.md#aliases).
+        let engine = SearchEngine(backend: try await backend.pinned(), ranker: ranker)
         guard vectors.count == texts.count else {
             throw SearchError.unavailable("the vectorizer returned \(vectors.count) vectors for \(texts.count) texts")
         }
 
         // Occupations: the title is the strongest signal, the whole text breaks ties between close titles.
         let pool = max(10, options.occupations * 2)
-        let byTitle = try await search(vector: vectors[0], type: .occupation, limit: pool)
-        let byText = try await search(vector: vectors[1], type: .occupation, limit: pool)
+        let byTitle = try await engine.search(vector: vectors[0], type: .occupation, limit: pool)
+        let byText = try await engine.search(vector: vectors[1], type: .occupation, limit: pool)
         let floorTitle = byTitle.last?.score ?? 0
         let floorText = byText.last?.score ?? 0
         var merged: [String: SearchResult] = [:]
@@ -96,7 +98,9 @@ extension SearchEngine {
         // Skills: each phrase (and the title) on its own; a skill keeps its best phrase.
         var best: [String: SkillMatch] = [:]
         for (text, vector) in zip([request.title] + phrases, [vectors[0]] + vectors.dropFirst(2)) {
-            for hit in try await search(vector: vector, type: .skill, limit: 3, minCertainty: options.skillThreshold) {
+            for hit in try await engine.search(
+                vector: vector, type: .skill, limit: 3, minCertainty: options.skillThreshold)
+            {
                 if let old = best[hit.uri], old.skill.score >= hit.score { continue }
                 best[hit.uri] = SkillMatch(skill: hit, phrase: text)
             }
@@ -109,7 +113,7 @@ extension SearchEngine {
         if let top = occupations.first {
             for occ in occupations.prefix(options.maxBasedOn) where occ.score >= top.score - options.occupationMargin {
                 basedOn.append(ConceptLink(uri: occ.uri, id: occ.id, label: occ.label, type: "occupation"))
-                let detail = try await concept(.uri(occ.uri))
+                let detail = try await engine.concept(.uri(occ.uri))
                 for skill in detail.related("essentialSkills")
                 where !matchedURIs.contains(skill.uri) && !missing.contains(skill) {
                     missing.append(skill)

@@ -39,6 +39,8 @@ public struct SearchEngine: Sendable {
     ) async throws
         -> [SearchResult]
     {
+        // One data generation for the whole answer (docs/ARCHITECTURE.md#aliases).
+        let backend = try await self.backend.pinned()
         let classes = type.classNames
         let labelPool = ranker.pools.labelPool(limit: limit)
         let conceptPool = ranker.pools.conceptPool(limit: limit)

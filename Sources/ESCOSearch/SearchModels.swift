@@ -69,6 +69,8 @@ public struct ConceptDetail: Sendable, Hashable, Codable {
     public var properties: [String: String]
     /// Relations in a fixed order per type (see `ConceptSchema`), empty ones included.
     public var relations: [ConceptRelation]
+    /// The data generation that answered (`g3`), set by esco-search (docs/ARCHITECTURE.md#aliases).
+    public var generation: String? = nil
 
     /// The targets of one relation (empty when the relation is unknown or has none).
     public func related(_ name: String) -> [ConceptLink] {
@@ -92,4 +94,6 @@ public struct EnrichmentResult: Sendable, Hashable, Codable {
     public var missingEssentialSkills: [ConceptLink]
     /// The occupations whose essential skills were compared.
     public var basedOn: [ConceptLink]
+    /// The data generation that answered (`g3`), set by esco-search (docs/ARCHITECTURE.md#aliases).
+    public var generation: String? = nil
 }

@@ -9,14 +9,35 @@ public struct WeaviateSearchBackend: SearchBackend {
     /// Reads the ingestion state (ESCOIngestion's `StateStore.read`); injected so this module stays
     /// independent of the ingestion pipeline.
     public let stateReader: @Sendable () async throws -> IngestionState?
+    /// The data generation whose classes are read (`Skill_g<n>`); nil until `pinned()`, which reads the serving one.
+    public var dataGeneration: Int?
 
     public init(
         weaviate: WeaviateClient, vectorizer: any TextVectorizing,
-        stateReader: @escaping @Sendable () async throws -> IngestionState?
+        stateReader: @escaping @Sendable () async throws -> IngestionState?, dataGeneration: Int? = nil
     ) {
         self.weaviate = weaviate
         self.vectorizer = vectorizer
         self.stateReader = stateReader
+        self.dataGeneration = dataGeneration
+    }
+
+    /// Fixed to the generation the state says serves now (0, the plain class names, when none does: data written
+    /// before generations, or nothing yet, which the queries then report as not ingested).
+    public func pinned() async throws -> any SearchBackend {
+        if dataGeneration != nil { return self }
+        var copy = self
+        copy.dataGeneration = try await ingestionState()?.generations.serving?.number ?? 0
+        return copy
+    }
+
+    func physical(_ className: String) -> String {
+        GenerationNaming.className(className, generation: dataGeneration ?? 0)
+    }
+
+    func physical(_ field: GraphQLField) -> GraphQLField {
+        guard case .reference(let name, let targets) = field else { return field }
+        return .reference(name, targets.map { (physical($0.className), $0.fields.map(physical)) })
     }
 
     public func vectorize(_ texts: [String]) async throws -> [[Float]] {
@@ -35,7 +56,7 @@ public struct WeaviateSearchBackend: SearchBackend {
         className: String, vector: [Float], filter: WhereFilter?, limit: Int, properties: [String]
     ) async throws -> [VectorHit] {
         let query = GraphQLGet(
-            className: className, fields: properties.map { .property($0) }, additional: [.id, .certainty],
+            className: physical(className), fields: properties.map { .property($0) }, additional: [.id, .certainty],
             filter: filter, limit: limit, nearVector: vector)
         let rows = try await get(query)
         return rows.compactMap { row in
@@ -51,7 +72,8 @@ public struct WeaviateSearchBackend: SearchBackend {
     public func objects(className: String, filter: WhereFilter, fields: [GraphQLField], limit: Int) async throws
         -> [JSONValue]
     {
-        try await get(GraphQLGet(className: className, fields: fields, filter: filter, limit: limit))
+        try await get(
+            GraphQLGet(className: physical(className), fields: fields.map(physical), filter: filter, limit: limit))
     }
 
     public func ingestionState() async throws -> IngestionState? {

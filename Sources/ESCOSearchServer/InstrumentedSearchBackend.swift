@@ -36,4 +36,11 @@ public struct InstrumentedSearchBackend: SearchBackend {
     public func ingestionState() async throws -> IngestionState? {
         try await metrics.call(.weaviate, "read_state") { try await base.ingestionState() }
     }
+
+    public var dataGeneration: Int? { base.dataGeneration }
+
+    public func pinned() async throws -> any SearchBackend {
+        InstrumentedSearchBackend(
+            try await metrics.call(.weaviate, "read_state") { try await base.pinned() }, metrics: metrics)
+    }
 }

@@ -154,6 +154,7 @@ public enum OpenAPIDocument {
               "SearchResponse": {
                 "type": "object",
                 "properties": {"query": {"type": "string"}, "type": {"type": "string"}, "limit": {"type": "integer"},
+                  "generation": {"type": "string", "description": "The data generation that answered (g3)"},
                   "results": {"type": "array", "items": {"$ref": "#/components/schemas/SearchResult"}}}
               },
               "ConceptLink": {
@@ -168,7 +169,8 @@ public enum OpenAPIDocument {
                   "properties": {"type": "object", "additionalProperties": {"type": "string"}},
                   "relations": {"type": "array", "items": {"type": "object", "properties": {
                     "name": {"type": "string"}, "title": {"type": "string"},
-                    "concepts": {"type": "array", "items": {"$ref": "#/components/schemas/ConceptLink"}}}}}
+                    "concepts": {"type": "array", "items": {"$ref": "#/components/schemas/ConceptLink"}}}}},
+                  "generation": {"type": "string", "description": "The data generation that answered (g3)"}
                 }
               },
               "Enrichment": {
@@ -178,12 +180,14 @@ public enum OpenAPIDocument {
                   "matchedSkills": {"type": "array", "items": {"type": "object", "properties": {
                     "skill": {"$ref": "#/components/schemas/SearchResult"}, "phrase": {"type": "string"}}}},
                   "missingEssentialSkills": {"type": "array", "items": {"$ref": "#/components/schemas/ConceptLink"}},
-                  "basedOn": {"type": "array", "items": {"$ref": "#/components/schemas/ConceptLink"}}
+                  "basedOn": {"type": "array", "items": {"$ref": "#/components/schemas/ConceptLink"}},
+                  "generation": {"type": "string", "description": "The data generation that answered (g3)"}
                 }
               },
               "Readiness": {
                 "type": "object",
-                "properties": {"ready": {"type": "boolean"}, "status": {"type": "string"}, "reason": {"type": "string"}}
+                "properties": {"ready": {"type": "boolean"}, "status": {"type": "string"}, "reason": {"type": "string"},
+                  "generation": {"type": "string", "description": "The data generation serving queries (g3); empty when none"}}
               }
             }
           }

@@ -14,6 +14,8 @@ public actor Readiness {
         public var ready: Bool
         public var status: String
         public var reason: String
+        /// The data generation answering queries (`g3`), empty when none does (docs/ARCHITECTURE.md#aliases).
+        public var generation: String = ""
     }
 
     /// The fingerprint the stored state must carry (nil: the dataset is not mounted, so only the status counts).
@@ -58,6 +60,12 @@ public actor Readiness {
                 reason: "no ingestion state in Weaviate: the data was never ingested; run esco ingest")
         }
         let nowMs = WallClock.nowMs()
+        if let serving = state.generations.serving, Self.serves(state.generations, mounted: expectedFingerprint) {
+            if let vectorizerProblem = await vectorizerProblem(stored: state.vectorizer) {
+                return vectorizerProblem
+            }
+            return Self.servingReport(state, serving, mounted: expectedFingerprint, nowMs: nowMs)
+        }
         let derived = state.derivedStatus(nowMs: nowMs, mountedFingerprint: expectedFingerprint)
         switch derived {
         case .completed:
@@ -87,6 +95,38 @@ public actor Readiness {
         case .notStarted:
             return Report(ready: false, status: derived.rawValue, reason: "the data was never ingested")
         }
+    }
+
+    /// A generation serves the mounted data, or an earlier one serves while the mounted data is built (or its build
+    /// failed and waits for a retry), or the mounted data is kept as a previous generation (rolled back from):
+    /// queries are answered from one whole generation in every case, so `/readyz` stays 200 through an upgrade.
+    static func serves(_ generations: Generations, mounted: String?) -> Bool {
+        guard let serving = generations.serving else { return false }
+        guard let mounted else { return true }
+        return generations.keeps(mounted) || generations.building?.fingerprint == mounted
+    }
+
+    static func servingReport(_ state: IngestionState, _ serving: DataGeneration, mounted: String?, nowMs: Int64)
+        -> Report
+    {
+        let note = mounted == nil ? " (fingerprint not checked)" : ""
+        if let building = state.generations.building, building.fingerprint == mounted || mounted == nil {
+            let derived = state.derivedStatus(nowMs: nowMs, mountedFingerprint: nil)
+            let progress =
+                switch derived {
+                case .inProgress: "is being built (step \(state.step), \(state.stepIndex)/\(state.stepCount))"
+                case .failed: "failed to build (\(state.error)); the next run resumes it"
+                default: "is \(derived.rawValue); the next run resumes it"
+                }
+            return Report(
+                ready: true, status: "upgrading",
+                reason: "serving generation \(serving.summary); generation g\(building.number) \(progress)" + note,
+                generation: "g\(serving.number)")
+        }
+        return Report(
+            ready: true, status: IngestionStatus.completed.rawValue,
+            reason: "ingestion completed; serving generation \(serving.summary)" + note,
+            generation: "g\(serving.number)")
     }
 
     /// nil when the live vectorizer made the stored vectors (or is not checked); otherwise the 503.

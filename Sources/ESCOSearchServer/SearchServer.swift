@@ -68,7 +68,10 @@ public struct SearchServer: Sendable {
                         message: "the request body is larger than \(maxBodyBytes) bytes")
                 }
                 let enrichment = try HTTPRequestParsing.enrichment(Array(body.readableBytesView))
-                return JSONBody.response(try await engine.enrich(enrichment))
+                let pinned = try await pinnedEngine()
+                var result = try await pinned.enrich(enrichment)
+                result.generation = pinned.backend.dataGeneration.map { "g\($0)" }
+                return JSONBody.response(result)
             }
         }
     }
@@ -128,18 +131,32 @@ public struct SearchServer: Sendable {
 
     func search(_ request: Request) async throws -> Response {
         let query = try HTTPRequestParsing.searchQuery(request.uri.query)
-        let results = try await engine.search(query)
+        let pinned = try await pinnedEngine()
+        let results = try await pinned.search(query)
         struct Body: Encodable {
             var query: String
             var type: ConceptType
             var limit: Int
+            var generation: String?
             var results: [SearchResult]
         }
-        return JSONBody.response(Body(query: query.text, type: query.type, limit: query.limit, results: results))
+        return JSONBody.response(
+            Body(
+                query: query.text, type: query.type, limit: query.limit,
+                generation: pinned.backend.dataGeneration.map { "g\($0)" }, results: results))
     }
 
     func concept(_ reference: ConceptReference) async throws -> Response {
-        JSONBody.response(try await engine.concept(reference))
+        let pinned = try await pinnedEngine()
+        var detail = try await pinned.concept(reference)
+        detail.generation = pinned.backend.dataGeneration.map { "g\($0)" }
+        return JSONBody.response(detail)
+    }
+
+    /// The engine fixed to the serving data generation, so an answer names the one generation it came from
+    /// (docs/ARCHITECTURE.md#aliases).
+    func pinnedEngine() async throws -> SearchEngine {
+        SearchEngine(backend: try await engine.backend.pinned(), ranker: engine.ranker)
     }
 
     func readyz() async -> Response {
@@ -149,9 +166,10 @@ public struct SearchServer: Sendable {
             var ready: Bool
             var status: String
             var reason: String
+            var generation: String
         }
         return JSONBody.response(
-            Body(ready: report.ready, status: report.status, reason: report.reason),
+            Body(ready: report.ready, status: report.status, reason: report.reason, generation: report.generation),
             status: report.ready ? .ok : .serviceUnavailable)
     }
 }

@@ -34,6 +34,16 @@ public struct E2EStore: Sendable {
         return objects.mapValues { ($0 as? Int) ?? ($0 as? NSNumber)?.intValue ?? -1 }
     }
 
+    /// Objects per logical class (`Skill`) in the serving data generation's classes (`Skill_g2`), or in the plain
+    /// classes when no generation is recorded.
+    public func servingObjectCounts() throws -> [String: Int] {
+        let serving = try state()?.dataGeneration("serving") ?? 0
+        let raw = try objectCounts()
+        var out: [String: Int] = [:]
+        for c in Self.dataClasses { out[c] = raw[serving == 0 ? c : "\(c)_g\(serving)"] }
+        return out
+    }
+
     /// Every object of `className` (properties, and whether it has a vector), paging with `after`.
     public func objects(_ className: String) throws -> [(id: String, properties: [String: Any], hasVector: Bool)] {
         var out: [(id: String, properties: [String: Any], hasVector: Bool)] = []
@@ -108,6 +118,12 @@ public struct E2EState: @unchecked Sendable {
     public var holderPid: Int32? { holder.split(separator: ":").last.flatMap { Int32($0) } }
     /// `endedAt` in milliseconds since the epoch.
     public var endedAtMs: Int64? { RFC3339.parse(string("endedAt")) }
+    /// The number of the `serving` or `building` data generation recorded in `details` (nil: none).
+    public func dataGeneration(_ role: String) -> Int? {
+        let details = try? JSONSerialization.jsonObject(with: Data(self.details.utf8)) as? [String: Any]
+        let generations = details?["generations"] as? [String: Any]
+        return ((generations?[role] as? [String: Any])?["number"] as? NSNumber)?.intValue
+    }
 }
 
 /// `esco dataset stats --json` numbers, the independent expectation for counts.

@@ -103,8 +103,10 @@ struct StoredStateVerifier: Verifying {
         do { live = .identified(try await clients.vectorizerClient.identity(refresh: true)) } catch {
             live = .unavailable("\(error)")
         }
+        // The serving generation's classes (docs/ARCHITECTURE.md#aliases); generation 0 when none is recorded.
         let verifier = Verifier(
-            weaviate: clients.gateway, state: state, mountedFingerprint: mounted, liveVectorizer: live)
+            weaviate: clients.gateway.generation(state.generations.serving?.number ?? 0), state: state,
+            mountedFingerprint: mounted, liveVectorizer: live)
         return try await verifier.verify(state: state)
     }
 }

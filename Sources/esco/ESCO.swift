@@ -10,7 +10,7 @@ struct ESCO: AsyncParsableCommand {
         discussion: "Exit codes:\n" + ESCOExit.helpTable,
         subcommands: [
             DatasetCommand.self, IngestCommand.self, StatusCommand.self, UnlockCommand.self, SearchCommand.self,
-            ShowCommand.self, EnrichCommand.self,
+            ShowCommand.self, EnrichCommand.self, RollbackCommand.self,
         ]
     )
 }

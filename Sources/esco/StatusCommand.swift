@@ -61,6 +61,10 @@ struct StatusCommand: AsyncParsableCommand {
         var completedSteps: [String]
         var error: String
         var history: [String]
+        /// Data generations (docs/ARCHITECTURE.md#aliases): number, ESCO version and fingerprint of each.
+        var serving: String?
+        var building: String?
+        var previous: [String]
     }
 
     func run() async throws {
@@ -109,7 +113,9 @@ struct StatusCommand: AsyncParsableCommand {
             counts: s.counts, completedSteps: s.completedSteps, error: s.error,
             history: history.map {
                 "gen \($0.state.generation) #\($0.sequence) \(ts($0.state.heartbeatAtMs)) \($0.state.holder): \($0.event)"
-            })
+            },
+            serving: s.generations.serving?.summary, building: s.generations.building?.summary,
+            previous: s.generations.previous.map(\.summary))
         if json {
             let e = JSONEncoder()
             e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -150,6 +156,9 @@ struct StatusCommand: AsyncParsableCommand {
             lines.append(
                 "vectorizer:   stored \(r.vectorizerStored ?? "unrecorded"); live vectorizer not reachable: \(e)")
         }
+        lines.append("serving:      \(r.serving ?? "none")")
+        if let b = r.building { lines.append("building:     \(b)") }
+        if !r.previous.isEmpty { lines.append("previous:     \(r.previous.joined(separator: ", "))") }
         if !r.counts.isEmpty {
             lines.append(
                 "counts:       "

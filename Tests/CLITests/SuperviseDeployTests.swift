@@ -103,7 +103,7 @@ extension SuperviseE2E {
                 let cache = rooted("/var/lib/esco-stack/vector-cache")
                 let cached = (try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []
                 #expect(!cached.isEmpty, "the vector cache is not in ESCO_VECTOR_CACHE_DIR")
-                let counts = try stack.store.objectCounts()
+                let counts = try stack.store.servingObjectCounts()
                 let stats = try await E2EExpect.stats.value
                 for (className, want) in stats.expectedCounts { #expect(counts[className] == want, "\(className)") }
                 #expect((counts["Label"] ?? 0) > 0, "the local profile stores label vectors")

@@ -40,6 +40,9 @@ extension SuperviseE2E {
                             #expect(events.filter { $0.details == "completed" }.count == 1, "round \(round)")
                             let state = try #require(try stack.store.state())
                             #expect(state.status == "completed")
+                            // Exactly one data generation was built, and it serves.
+                            #expect(state.dataGeneration("serving") == 1, "round \(round)")
+                            #expect(state.dataGeneration("building") == nil, "round \(round)")
                             let ended = try #require(state.endedAtMs)
                             for (i, s) in supervisors.enumerated() {
                                 // Every supervisor (winner or waiter) verified after the data was complete.

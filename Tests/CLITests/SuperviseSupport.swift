@@ -56,7 +56,7 @@ enum E2EExpect {
     /// occupation-skill relation exact, no beacon twice.
     static func exactData(_ store: E2EStore, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let stats = try await stats.value
-        let counts = try store.objectCounts()
+        let counts = try store.servingObjectCounts()
         for (className, want) in stats.expectedCounts {
             #expect(counts[className] == want, "count \(className)", sourceLocation: sourceLocation)
         }

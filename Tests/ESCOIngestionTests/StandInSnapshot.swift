@@ -28,11 +28,13 @@ struct StoreSnapshot: Equatable {
             while true {
                 let page = try await client.listObjects(className: c, limit: 500, after: after, includeVector: true)
                 for o in page {
-                    // Weaviate adds `href` to beacons it returns; compare beacons only.
+                    // Weaviate adds `href` to beacons it returns; compare beacons only. Classes are read through
+                    // their stable names (the aliases of the serving generation), and beacons with the logical
+                    // class, so two generations holding the same data compare equal.
                     var props = o.properties
                     for (k, v) in props {
                         if let list = v.arrayValue, list.first?["beacon"] != nil {
-                            props[k] = .array(list.map { ["beacon": $0["beacon"] ?? .null] })
+                            props[k] = .array(list.map { ["beacon": $0["beacon"].map(logicalBeacon) ?? .null] })
                         }
                     }
                     byID[o.id] = Object(properties: props, vector: o.vector)
@@ -43,6 +45,14 @@ struct StoreSnapshot: Equatable {
             snap.objects[c] = byID
         }
         return snap
+    }
+
+    /// `weaviate://localhost/Skill_g2/<id>` → `weaviate://localhost/Skill/<id>`.
+    static func logicalBeacon(_ beacon: JSONValue) -> JSONValue {
+        guard let b = beacon.stringValue else { return beacon }
+        let parts = b.components(separatedBy: "/")
+        guard parts.count == 5 else { return beacon }
+        return .string((parts.prefix(3) + [GenerationNaming.logicalName(parts[3]), parts[4]]).joined(separator: "/"))
     }
 
     func count(_ c: String) -> Int { objects[c]?.count ?? 0 }
