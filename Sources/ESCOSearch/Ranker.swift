@@ -85,15 +85,22 @@ public struct FusedRanker: Ranker {
     /// Weight of the best label's certainty, 0...1.
     public var labelWeight: Double
     public var pools: CandidatePools
+    /// How much an alternative or hidden label's certainty is lowered (0...1): ESCO's alternative labels are
+    /// noisier than its preferred ones, so a larger penalty trusts them less.
+    public var alternativeLabelPenalty: Double
 
-    public init(labelWeight: Double = 0.6, pools: CandidatePools = CandidatePools()) {
+    public init(
+        labelWeight: Double = 0.6, pools: CandidatePools = CandidatePools(), alternativeLabelPenalty: Double = 0.01
+    ) {
         self.labelWeight = min(1, max(0, labelWeight))
         self.pools = pools
+        self.alternativeLabelPenalty = min(1, max(0, alternativeLabelPenalty))
     }
 
     public var name: String {
         let p = pools == CandidatePools() ? "" : ",pools=\(pools.labels)/\(pools.concepts)"
-        return "fused(w=\(labelWeight)\(p))"
+        let a = alternativeLabelPenalty == 0.01 ? "" : ",alt-\(alternativeLabelPenalty)"
+        return "fused(w=\(labelWeight)\(p)\(a))"
     }
     public var usesLabels: Bool { labelWeight > 0 }
     public var usesConcepts: Bool { labelWeight < 1 }

@@ -37,6 +37,9 @@ import Testing
         FusedRanker(labelWeight: 0.9),
         FusedRanker(labelWeight: 0.6, pools: CandidatePools(labels: 150, concepts: 50)),
         FusedRanker(labelWeight: 0.7, pools: CandidatePools(labels: 150, concepts: 50)),
+        // Preferred against alternative labels: no penalty, and ones that let a preferred label win more often.
+        FusedRanker(alternativeLabelPenalty: 0), FusedRanker(alternativeLabelPenalty: 0.03),
+        FusedRanker(alternativeLabelPenalty: 0.05), FusedRanker(labelWeight: 0.7, alternativeLabelPenalty: 0.03),
         LabelOnlyRanker(),
     ]
 

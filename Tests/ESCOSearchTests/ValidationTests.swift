@@ -99,6 +99,20 @@ import Testing
         #expect(FusedRanker(labelWeight: 0.95).rank([a, b]).map(\.candidate.conceptUri) == ["b", "a"])
     }
 
+    @Test func alternativeLabelPenaltyLowersOnlyNonPreferredLabels() {
+        func hit(_ type: String) -> VectorHit {
+            VectorHit(className: "Label", id: type, properties: ["labelType": .string(type)], certainty: 0.9)
+        }
+        let strict = FusedRanker(alternativeLabelPenalty: 0.05)
+        #expect(strict.labelScore(hit("preferred")) == 0.9)
+        #expect(abs(strict.labelScore(hit("alternative")) - 0.85) < 1e-9)
+        #expect(abs(strict.labelScore(hit("hidden")) - 0.85) < 1e-9)
+        #expect(abs(FusedRanker().labelScore(hit("alternative")) - 0.89) < 1e-9)
+        #expect(FusedRanker(alternativeLabelPenalty: 0).labelScore(hit("alternative")) == 0.9)
+        #expect(strict.name == "fused(w=0.6,alt-0.05)")
+        #expect(FusedRanker(alternativeLabelPenalty: -1).alternativeLabelPenalty == 0)
+    }
+
     @Test func tiesAreDeterministic() {
         let c = ["z", "m", "a"].map { RankingCandidate(conceptUri: $0, conceptCertainty: 0.7) }
         #expect(ConceptOnlyRanker().rank(c).map(\.candidate.conceptUri) == ["a", "m", "z"])
