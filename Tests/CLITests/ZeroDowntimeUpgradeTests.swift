@@ -12,13 +12,20 @@ import Testing
 /// generation switches from old to new once.
 extension SuperviseE2E {
     @Suite(.serialized) struct ZeroDowntimeUpgrade {
+        /// The sample ingested by a supervisor and served by esco-search; returns the configuration of the
+        /// modified sample to upgrade to, the search process and its URL.
+        static func servingTheSample(_ stack: E2EStack) async throws -> (String, E2EProcess, String) {
+            let old = try stack.config(name: "old")
+            let new = try stack.config(data: try UpgradeLoad.modifiedSample(in: stack.dir), name: "new")
+            let first = try E2EProcess.supervise(old)
+            #expect(await first.wait(timeout: 300) == 0, "\(first.stderr.suffix(2000))")
+            let (search, url) = try await UpgradeLoad.startSearch(old)
+            return (new, search, url)
+        }
+
         @Test func searchesNeverFailWhileTheSupervisorUpgradesAndSwitchOnce() async throws {
             try await E2EStack.with { stack in
-                let old = try stack.config(name: "old")
-                let new = try stack.config(data: try UpgradeLoad.modifiedSample(in: stack.dir), name: "new")
-                let first = try E2EProcess.supervise(old)
-                #expect(await first.wait(timeout: 300) == 0, "\(first.stderr.suffix(2000))")
-                let (search, url) = try await UpgradeLoad.startSearch(old)
+                let (new, search, url) = try await Self.servingTheSample(stack)
                 defer { search.send(SIGTERM) }
                 let answers = try await UpgradeLoad.underLoad(url, in: stack.dir) {
                     let upgrade = try E2EProcess.supervise(new)
@@ -34,11 +41,7 @@ extension SuperviseE2E {
 
         @Test func theOldGenerationServesThroughAKilledUpgradeAndItsResume() async throws {
             try await E2EStack.with { stack in
-                let old = try stack.config(name: "old")
-                let new = try stack.config(data: try UpgradeLoad.modifiedSample(in: stack.dir), name: "new")
-                let first = try E2EProcess.supervise(old)
-                #expect(await first.wait(timeout: 300) == 0, "\(first.stderr.suffix(2000))")
-                let (search, url) = try await UpgradeLoad.startSearch(old)
+                let (new, search, url) = try await Self.servingTheSample(stack)
                 defer { search.send(SIGTERM) }
                 let answers = try await UpgradeLoad.underLoad(url, in: stack.dir) {
                     let upgrade = try E2EProcess.supervise(new)
