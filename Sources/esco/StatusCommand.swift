@@ -51,6 +51,8 @@ struct StatusCommand: AsyncParsableCommand {
         var endedAt: String
         var fingerprint: String
         var fingerprintMatches: Bool?
+        /// A kept previous generation built from the mounted dataset (after `esco rollback`), e.g. `g2`.
+        var mountedGeneration: String?
         var mountedDataError: String?
         /// The vectorizer that made the stored vectors, the live one, and the mismatch (nil: they agree).
         var vectorizerStored: String?
@@ -107,6 +109,7 @@ struct StatusCommand: AsyncParsableCommand {
             heartbeatAgeSeconds: s.heartbeatAtMs > 0 ? Double(now - s.heartbeatAtMs) / 1000 : nil,
             leaseExpiresAt: ts(s.leaseExpiresAtMs), startedAt: ts(s.startedAtMs), endedAt: ts(s.endedAtMs),
             fingerprint: s.fingerprint, fingerprintMatches: mounted.map { $0 == s.fingerprint },
+            mountedGeneration: s.generations.previous.first { $0.fingerprint == mounted }.map { "g\($0.number)" },
             mountedDataError: mountedError,
             vectorizerStored: s.vectorizer?.description, vectorizerLive: live?.description,
             vectorizerMismatch: mismatch, vectorizerError: liveError,
@@ -144,6 +147,11 @@ struct StatusCommand: AsyncParsableCommand {
         }
         switch (r.fingerprintMatches, r.mountedDataError) {
         case (true?, _): lines.append("fingerprint:  matches the mounted dataset")
+        case (false?, _) where r.mountedGeneration != nil:
+            // Rolled back: the mounted data is kept, not lost, and is not rebuilt (docs/ARCHITECTURE.md#aliases).
+            lines.append(
+                "fingerprint:  the mounted dataset is previous generation \(r.mountedGeneration ?? "") "
+                    + "(rolled back; `esco rollback` serves it again)")
         case (false?, _): lines.append("fingerprint:  DIFFERS from the mounted dataset (re-ingestion needed)")
         case (nil, let e?): lines.append("fingerprint:  mounted dataset unreadable: \(e)")
         default: break

@@ -66,6 +66,9 @@ import Testing
             #expect(status.status == 0, "\(status.stdout) \(status.stderr)")
             #expect(status.stdout.contains("serving:      g1 (ESCO "), "\(status.stdout)")
             #expect(status.stdout.contains("previous:     g2 (ESCO "), "\(status.stdout)")
+            #expect(
+                status.stdout.contains("the mounted dataset is previous generation g2 (rolled back;"),
+                "\(status.stdout)")
             // The mounted data is a kept generation: not rebuilt unless forced.
             let again = try await run("esco", ["ingest"], new)
             #expect(again.status == 0)
