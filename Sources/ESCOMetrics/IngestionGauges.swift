@@ -92,6 +92,14 @@ public enum IngestionGauges {
         for (cls, count) in state.counts.sorted(by: { $0.key < $1.key }) {
             gauge(registry, MetricCatalog.objects, [("class", cls)]).set(to: Double(count))
         }
+        // Generations (docs/ARCHITECTURE.md#aliases): an alert can watch a switch or a build that never ends.
+        if let serving = state.generations.serving {
+            gauge(registry, MetricCatalog.dataGeneration, [("role", "serving")]).set(to: Double(serving.number))
+        }
+        if let building = state.generations.building {
+            gauge(registry, MetricCatalog.dataGeneration, [("role", "building")]).set(to: Double(building.number))
+        }
+        gauge(registry, MetricCatalog.previousGenerations).set(to: Double(state.generations.previous.count))
         if state.heartbeatAtMs > 0 {
             gauge(registry, MetricCatalog.heartbeatAge).set(to: Double(max(0, s.nowMs - state.heartbeatAtMs)) / 1000)
         }

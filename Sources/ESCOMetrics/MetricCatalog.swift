@@ -27,6 +27,8 @@ public enum MetricCatalog {
     public static let objects = "esco_ingestion_objects"
     public static let lastCompleted = "esco_ingestion_last_completed_timestamp_seconds"
     public static let heartbeatAge = "esco_ingestion_heartbeat_age_seconds"
+    public static let dataGeneration = "esco_ingestion_generation"
+    public static let previousGenerations = "esco_ingestion_previous_generations"
 
     /// Latency buckets: a cached readiness answer takes microseconds, a search over a loaded 2-core host
     /// seconds, a vectorizer on CPU can take longer.
@@ -66,6 +68,12 @@ public enum MetricCatalog {
             Entry(
                 name: heartbeatAge,
                 help: "Seconds since the ingestion run last wrote its heartbeat (grows once a run stops)."),
+            Entry(
+                name: dataGeneration,
+                help: "Number of the data generation serving queries (role=serving) and of the one being built."),
+            Entry(
+                name: previousGenerations,
+                help: "Previous data generations kept for esco rollback."),
         ].map { ($0.name, $0) })
 
     /// The entry of `name`; an unlisted name (a library's metric) gets its own name as HELP text.

@@ -126,6 +126,9 @@ import Testing
                 status: .completed, runId: "r1", holder: "h:1", generation: 1, heartbeatAtMs: now - 5000,
                 startedAtMs: now - 60000, endedAtMs: now - 5000, fingerprint: fingerprint,
                 counts: ["Skill": 300, "Occupation": 60])
+            state.generations = Generations(
+                serving: DataGeneration(number: 2, fingerprint: fingerprint),
+                previous: [DataGeneration(number: 1, fingerprint: "sha256:old")])
             try await store.write(state, event: "completed", sequence: 1, nowMs: now)
             let completed = try await Self.scrape(url)
             #expect(completed.value(MetricCatalog.status, ["status": "completed"]) == 1)
@@ -138,6 +141,9 @@ import Testing
                 "\(completed.text)")
             #expect(completed.value(MetricCatalog.lastCompleted) == Double(now - 5000) / 1000)
             #expect((completed.value(MetricCatalog.heartbeatAge) ?? 0) >= 5)
+            #expect(completed.value(MetricCatalog.dataGeneration, ["role": "serving"]) == 2)
+            #expect(completed.value(MetricCatalog.dataGeneration, ["role": "building"]) == nil)
+            #expect(completed.value(MetricCatalog.previousGenerations) == 1)
 
             // A new run that failed: the status moves, and the last completion still comes from the history.
             state.status = .failed
@@ -146,12 +152,15 @@ import Testing
             state.endedAtMs = now
             state.heartbeatAtMs = now
             state.error = "step skills: boom"
+            state.generations.building = DataGeneration(number: 3, fingerprint: "sha256:new")
             try await store.write(state, event: "failed", sequence: 1, nowMs: now)
             let failed = try await Self.scrape(url)
             #expect(failed.value(MetricCatalog.status, ["status": "failed"]) == 1)
             #expect(failed.value(MetricCatalog.status, ["status": "completed"]) == 0)
             #expect(failed.value(MetricCatalog.ready) == 0)
             #expect(failed.value(MetricCatalog.lastCompleted) == Double(now - 5000) / 1000)
+            #expect(failed.value(MetricCatalog.dataGeneration, ["role": "building"]) == 3)
+            #expect(failed.value(MetricCatalog.dataGeneration, ["role": "serving"]) == 2)
             let check = try Self.promtoolCheck(failed.text)
             #expect(check.status == 0, "\(check.output)\n\(failed.text)")
         }
@@ -215,9 +224,12 @@ import Testing
         #expect(text.value(MetricCatalog.status, ["status": "completed"]) == 1)
         #expect(text.value(MetricCatalog.objects, ["class": "Skill"]) == 300)
         #expect(text.value(MetricCatalog.lastCompleted) == Double(now) / 1000)
-        // The same families as /metrics renders for this state (one implementation: IngestionGauges).
+        // The same families as /metrics renders for this state (one implementation: IngestionGauges), as read
+        // back: a state written without generations reads as generation 0 serving (an unversioned deployment).
+        let stored = try await services.clients.store.read()
+        #expect(text.value(MetricCatalog.dataGeneration, ["role": "serving"]) == 0)
         let rendered = PrometheusText(
-            IngestionGauges.render(IngestionSnapshot(state: state, lastCompletedAtMs: now, nowMs: now)))
+            IngestionGauges.render(IngestionSnapshot(state: stored, lastCompletedAtMs: now, nowMs: now)))
         #expect(Set(text.samples.map(\.name)) == Set(rendered.samples.map(\.name)))
         let check = try MetricsTests.promtoolCheck(r.stdout)
         #expect(check.status == 0, "\(check.output)\n\(r.stdout)")
