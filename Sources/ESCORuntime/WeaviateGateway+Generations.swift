@@ -12,9 +12,26 @@ extension WeaviateGateway: GenerationStore {
     /// Points every stable name (`Skill`) at generation `n`'s class, creating the alias where there is none.
     /// Idempotent: the switch re-applies it in full. A stable name still held by a class (a deployment made before
     /// generations, whose generation 0 is kept for a rollback) cannot be an alias yet: it is left, and listed.
+    /// - Throws: `WeaviateError` `.schema` naming the missing classes, before anything changed, when generation
+    ///   `n` is not complete in Weaviate. A switch killed after deleting a dropped generation but before its state
+    ///   write still lists that generation as previous; a rollback to it must fail here rather than serve nothing
+    ///   (Weaviate refuses an alias to a missing class, but generation 0 has no aliases to refuse).
     public func publish(generation n: Int) async throws -> String {
+        let versioned = try client.loadClassDefinitions(directory: schemaDirectory).filter(\.isVersioned)
+        let schema = try await client.getSchema()
+        let present = Set(schema["classes"]?.arrayValue?.compactMap { $0["class"]?.stringValue } ?? [])
+        let missing = versioned.map { GenerationNaming.className($0.name, generation: n) }.filter {
+            !present.contains($0)
+        }
+        guard missing.isEmpty else {
+            throw WeaviateError(
+                code: .schema, baseURL: client.url, method: "GET", path: "/v1/schema",
+                detail: "generation g\(n) is incomplete, classes missing: \(missing.joined(separator: ", ")) "
+                    + "(an interrupted switch deletes a dropped generation before its state write; once the "
+                    + "ingestion resumes and finishes the switch, the generations listed by esco status are whole)")
+        }
         var skipped: [String] = []
-        for cls in try client.loadClassDefinitions(directory: schemaDirectory) where cls.isVersioned {
+        for cls in versioned {
             let target = GenerationNaming.className(cls.name, generation: n)
             if target == cls.name { continue }
             do {

@@ -87,6 +87,32 @@ import Testing
             #expect(afterForward.status == 0 && afterForward.ok, "\(afterForward.output)")
         }
     }
+
+    /// A switch deletes the generations it drops before the state write that moves readers. Killed in between,
+    /// the state still lists a deleted generation as previous. Generation 0 has no aliases for Weaviate to refuse,
+    /// so the rollback itself must see the missing classes and switch nothing.
+    @Test func aRollbackToAGenerationWhoseClassesAreGoneSwitchesNothing() async throws {
+        let services = try StandInServices()
+        let client = services.clients.weaviate
+        try await upgrade.makeUnversionedDeployment(services)
+        try await withTemporaryDirectory { dir in
+            let config = try Harness.writeConfig(
+                in: dir, weaviate: services.weaviate.url, vectorizer: services.vectorizer!.url,
+                data: try GenerationUpgradeTests.modifiedSample(in: dir))
+            #expect(try await run("esco", ["ingest"], config).status == 0)
+            try await client.deleteClass("Skill")  // what a switch killed after its first delete leaves
+            let before = try #require(try await services.clients.store.read())
+            #expect(before.generations.previous.map(\.number) == [0])
+
+            let refused = try await run("esco", ["rollback"], config)
+            #expect(refused.status == 1, "\(refused.stderr)")
+            #expect(refused.stderr.contains("generation g0 is incomplete, classes missing: Skill"), "\(refused.stderr)")
+            let after = try #require(try await services.clients.store.read())
+            #expect(after.generations == before.generations)
+            #expect(after.status == .completed)
+            #expect(try await verify(config).ok)
+        }
+    }
 }
 
 extension URL {
