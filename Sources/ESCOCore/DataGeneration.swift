@@ -26,10 +26,13 @@ public struct DataGeneration: Sendable, Hashable, Codable {
         self.referenceSample = referenceSample
     }
 
+    /// `g7`, as answers, `/readyz` and `esco status` name it.
+    public var name: String { GenerationNaming.name(number) }
+
     /// `g7 (ESCO 1.2.0, sha256:0123abcd…)`, as `esco status` and the supervisor print it.
     public var summary: String {
         let version = datasetVersion.isEmpty ? "" : "ESCO \(datasetVersion), "
-        return "g\(number) (\(version)\(fingerprint.prefix(19)))"
+        return "\(name) (\(version)\(fingerprint.prefix(19)))"
     }
 }
 
@@ -98,6 +101,9 @@ public struct Generations: Sendable, Hashable, Codable, CustomStringConvertible 
 /// it holds the state that says which generation serves.
 public enum GenerationNaming {
     public static let unversioned: Set<String> = ["Metadata"]
+
+    /// `g7`: how answers, `/readyz`, `esco status` and people name generation 7.
+    public static func name(_ number: Int) -> String { "g\(number)" }
 
     public static func className(_ logical: String, generation: Int) -> String {
         generation == 0 || unversioned.contains(logical) ? logical : "\(logical)_g\(generation)"

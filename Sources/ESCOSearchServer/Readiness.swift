@@ -121,12 +121,12 @@ public actor Readiness {
             return Report(
                 ready: true, status: "upgrading",
                 reason: "serving generation \(serving.summary); generation g\(building.number) \(progress)" + note,
-                generation: "g\(serving.number)")
+                generation: serving.name)
         }
         return Report(
             ready: true, status: IngestionStatus.completed.rawValue,
             reason: "ingestion completed; serving generation \(serving.summary)" + note,
-            generation: "g\(serving.number)")
+            generation: serving.name)
     }
 
     /// nil when the live vectorizer made the stored vectors (or is not checked); otherwise the 503.

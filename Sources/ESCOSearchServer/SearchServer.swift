@@ -1,4 +1,5 @@
 import CSystemd
+import ESCOCore
 public import ESCOMetrics
 public import ESCOSearch
 import Foundation
@@ -70,7 +71,7 @@ public struct SearchServer: Sendable {
                 let enrichment = try HTTPRequestParsing.enrichment(Array(body.readableBytesView))
                 let pinned = try await pinnedEngine()
                 var result = try await pinned.enrich(enrichment)
-                result.generation = pinned.backend.dataGeneration.map { "g\($0)" }
+                result.generation = pinned.backend.dataGeneration.map(GenerationNaming.name)
                 return JSONBody.response(result)
             }
         }
@@ -143,13 +144,13 @@ public struct SearchServer: Sendable {
         return JSONBody.response(
             Body(
                 query: query.text, type: query.type, limit: query.limit,
-                generation: pinned.backend.dataGeneration.map { "g\($0)" }, results: results))
+                generation: pinned.backend.dataGeneration.map(GenerationNaming.name), results: results))
     }
 
     func concept(_ reference: ConceptReference) async throws -> Response {
         let pinned = try await pinnedEngine()
         var detail = try await pinned.concept(reference)
-        detail.generation = pinned.backend.dataGeneration.map { "g\($0)" }
+        detail.generation = pinned.backend.dataGeneration.map(GenerationNaming.name)
         return JSONBody.response(detail)
     }
 

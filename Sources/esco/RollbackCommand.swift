@@ -33,8 +33,10 @@ struct RollbackCommand: AsyncParsableCommand {
         do {
             outcome = try await lease.rollback { try await gateway.publish(generation: $0) }
         } catch {
+            // The error names Weaviate's URL and what failed; "run again" only helps once its cause is gone.
             printError(
-                "esco rollback: Weaviate at \(config.weaviate.url) failed: \(error); nothing was switched, run again")
+                "esco rollback: \(error); nothing was switched. See esco status for the generations, fix the cause, "
+                    + "then run esco rollback again")
             throw ExitCode(ESCOExit.tryLater.rawValue)
         }
         switch outcome {

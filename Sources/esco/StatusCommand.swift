@@ -109,7 +109,7 @@ struct StatusCommand: AsyncParsableCommand {
             heartbeatAgeSeconds: s.heartbeatAtMs > 0 ? Double(now - s.heartbeatAtMs) / 1000 : nil,
             leaseExpiresAt: ts(s.leaseExpiresAtMs), startedAt: ts(s.startedAtMs), endedAt: ts(s.endedAtMs),
             fingerprint: s.fingerprint, fingerprintMatches: mounted.map { $0 == s.fingerprint },
-            mountedGeneration: s.generations.previous.first { $0.fingerprint == mounted }.map { "g\($0.number)" },
+            mountedGeneration: s.generations.previous.first { $0.fingerprint == mounted }.map(\.name),
             mountedDataError: mountedError,
             vectorizerStored: s.vectorizer?.description, vectorizerLive: live?.description,
             vectorizerMismatch: mismatch, vectorizerError: liveError,
