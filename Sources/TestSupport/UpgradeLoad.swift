@@ -91,14 +91,23 @@ public enum UpgradeLoad {
             ((try? String(contentsOfFile: out, encoding: .utf8))?.count ?? 0) > 0 ? true : nil
         }
         do { try await body() } catch {
-            FileManager.default.createFile(atPath: stop, contents: nil)
+            _ = FileManager.default.createFile(atPath: stop, contents: nil)
             throw error
         }
         try await Task.sleep(for: .seconds(2))  // answers after the switch, too
-        FileManager.default.createFile(atPath: stop, contents: nil)
+        _ = FileManager.default.createFile(atPath: stop, contents: nil)
         #expect(await loop.wait(timeout: 60) == 0, "\(loop.stderr)")
         let text = try String(contentsOfFile: out, encoding: .utf8)
         return try text.split(separator: "\n").map { try JSONDecoder().decode(Answer.self, from: Data($0.utf8)) }
+    }
+
+    /// The load loop while `esco-supervise run` upgrades to `config`'s data; the run must exit 0.
+    public static func upgradeUnderLoad(_ url: String, in dir: URL, to config: String) async throws -> [Answer] {
+        try await underLoad(url, in: dir) {
+            let upgrade = try E2EProcess.supervise(config)
+            let status = await upgrade.wait(timeout: 300)
+            #expect(status == 0, "\(upgrade.stderr.suffix(3000))")
+        }
     }
 
     /// Zero failures, zero empty answers, one switch from `old` to `new`, and each answer's labels belong

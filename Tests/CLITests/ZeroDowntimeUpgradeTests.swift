@@ -27,11 +27,7 @@ extension SuperviseE2E {
             try await E2EStack.with { stack in
                 let (new, search, url) = try await Self.servingTheSample(stack)
                 defer { search.send(SIGTERM) }
-                let answers = try await UpgradeLoad.underLoad(url, in: stack.dir) {
-                    let upgrade = try E2EProcess.supervise(new)
-                    let status = await upgrade.wait(timeout: 300)
-                    #expect(status == 0, "\(upgrade.stderr.suffix(3000))")
-                }
+                let answers = try await UpgradeLoad.upgradeUnderLoad(url, in: stack.dir, to: new)
                 let rate = UpgradeLoad.expectOneCleanSwitch(answers, from: "g1", to: "g2")
                 #expect(rate >= 20, "the loop ran at \(rate) requests per second")
                 print("zero-downtime upgrade: \(answers.count) answers at \(Int(rate)) requests/s")

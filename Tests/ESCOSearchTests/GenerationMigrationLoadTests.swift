@@ -32,11 +32,7 @@ import Testing
                 data: try UpgradeLoad.modifiedSample(in: dir), supervisor: Self.fastSupervisor)
             let (search, url) = try await UpgradeLoad.startSearch(old)
             defer { search.send(SIGTERM) }
-            let answers = try await UpgradeLoad.underLoad(url, in: dir) {
-                let upgrade = try E2EProcess.supervise(new)
-                let status = await upgrade.wait(timeout: 300)
-                #expect(status == 0, "\(upgrade.stderr.suffix(3000))")
-            }
+            let answers = try await UpgradeLoad.upgradeUnderLoad(url, in: dir, to: new)
             let rate = UpgradeLoad.expectOneCleanSwitch(answers, from: "g0", to: "g1")
             #expect(rate >= 20, "the loop ran at \(rate) requests per second")
             print("first upgrade of an unversioned deployment: \(answers.count) answers at \(Int(rate)) requests/s")
