@@ -1,5 +1,5 @@
 public import Foundation
-public import Testing
+import Testing
 
 /// Issue 14's load loop: searches from another process (a Python script over loopback, up to 50 per second)
 /// through `esco-search`, recorded one JSON line per answer, and the checks every upgrade test makes on them.
