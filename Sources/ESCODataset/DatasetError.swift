@@ -4,7 +4,7 @@
 /// when the problem is not tied to a position. Columns count bytes from 1.
 public struct DatasetError: Error, CustomStringConvertible, Sendable, Equatable {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Kind: String { case notFound, unreadable, layout, malformed }
+        private enum Kind: String { case notFound, unreadable, layout, malformed, changed }
         private let kind: Kind
         private init(_ kind: Kind) { self.kind = kind }
         /// The dataset path does not exist.
@@ -15,6 +15,8 @@ public struct DatasetError: Error, CustomStringConvertible, Sendable, Equatable 
         public static let layout = Code(.layout)
         /// A CSV file's content is wrong at a position (header, field count, values).
         public static let malformed = Code(.malformed)
+        /// A file's content differs from the fingerprint the run started with (replaced while being read).
+        public static let changed = Code(.changed)
         public var description: String { kind.rawValue }
     }
 

@@ -1,8 +1,9 @@
 public import ESCOCore
+import ESCOSystem
 
 /// A streaming reader over an ESCO CSV export (docs/ARCHITECTURE.md#esco-data).
 ///
-/// `open` only locates the files and detects version and language; each `forEach…` streams one file,
+/// `open` only locates the files and detects version and language; each `forEach…` or cursor streams one file,
 /// so memory stays flat in the size of the input. Errors are `DatasetError`s naming file, line and column.
 public struct ESCODataset: Sendable {
     /// The path given to `open`.
@@ -23,227 +24,106 @@ public struct ESCODataset: Sendable {
     /// The file of a kind, if the dataset has it (required kinds always exist).
     public func file(_ kind: DatasetFile.Kind) -> DatasetFile? { files.first { $0.kind == kind } }
 
-    /// Streams `kind`'s rows; nil when the (optional) file is absent. Returns the finished table for counts.
-    @discardableResult
-    func scan(
-        _ kind: DatasetFile.Kind, _ body: (CSVTable) throws -> Void
-    ) throws -> CSVTable? {
-        guard let file = file(kind) else { return nil }
+    /// A cursor over `kind`'s rows decoded by `decoder` (given the table, once, to look up its columns); a cursor
+    /// with no rows when the (optional) file is absent.
+    /// `expecting`: the file's sha256 (of its decompressed bytes) in the fingerprint the caller works under; the
+    /// cursor then hashes what it reads and throws `DatasetError.Code.changed` at the end if the file differs.
+    func cursor<Record>(
+        _ kind: DatasetFile.Kind, expecting sha256: String? = nil,
+        decoder: (CSVTable) -> (CSVTable) throws -> Record
+    ) throws -> RecordCursor<Record> {
+        guard let file = file(kind) else { return RecordCursor(table: nil, hasher: nil, expected: nil) { _ in nil } }
+        let hasher = sha256 == nil ? nil : SHA256()
         let table = try CSVTable(
-            file: file, required: kind.requiredColumns, ragged: kind == .skillsHierarchy)
-        while try table.next() { try body(table) }
-        return table
+            file: file, required: kind.requiredColumns, ragged: kind == .skillsHierarchy, hasher: hasher)
+        let decode = decoder(table)
+        return RecordCursor(table: table, hasher: hasher, expected: sha256) { try decode($0) }
     }
 
-    public func forEachISCOGroup(_ body: (ISCOGroupRecord) throws -> Void) throws {
-        try scanISCOGroups(body)
+    /// ISCO groups, skill groups, skills, occupations, pulled one at a time: an ingestion step reads a batch,
+    /// awaits its upload, then reads the next (each step reads its file again, so no step holds the dataset).
+    public func iscoGroups(expecting sha256: String? = nil) throws -> RecordCursor<ISCOGroupRecord> {
+        try cursor(.iscoGroups, expecting: sha256, decoder: RecordDecoder.iscoGroup)
     }
 
-    @discardableResult
-    func scanISCOGroups(_ body: (ISCOGroupRecord) throws -> Void) throws -> CSVTable? {
-        var c: [Int] = []
-        return try scan(.iscoGroups) { t in
-            if c.isEmpty {
-                c = ["conceptUri", "code", "preferredLabel", "altLabels", "status", "description", "inScheme"].map {
-                    t.column($0)
-                }
-            }
-            let r = t.record
-            try body(
-                ISCOGroupRecord(
-                    uri: r.string(c[0]), code: r.string(c[1]), preferredLabel: LabelText.normalise(r.string(c[2])),
-                    altLabels: ListField.labels(r.string(c[3])), status: r.string(c[4]), description: r.string(c[5]),
-                    inScheme: ListField.uris(r.string(c[6]))))
-        }
+    public func skillGroups(expecting sha256: String? = nil) throws -> RecordCursor<SkillGroupRecord> {
+        try cursor(.skillGroups, expecting: sha256, decoder: RecordDecoder.skillGroup)
     }
 
-    public func forEachSkillGroup(_ body: (SkillGroupRecord) throws -> Void) throws {
-        try scanSkillGroups(body)
+    public func skills(expecting sha256: String? = nil) throws -> RecordCursor<SkillRecord> {
+        try cursor(.skills, expecting: sha256, decoder: RecordDecoder.skill)
     }
 
-    @discardableResult
-    func scanSkillGroups(_ body: (SkillGroupRecord) throws -> Void) throws -> CSVTable? {
-        var c: [Int] = []
-        return try scan(.skillGroups) { t in
-            if c.isEmpty {
-                c = [
-                    "conceptUri", "code", "preferredLabel", "altLabels", "hiddenLabels", "status", "scopeNote",
-                    "description", "inScheme",
-                ].map { t.column($0) }
-            }
-            let r = t.record
-            try body(
-                SkillGroupRecord(
-                    uri: r.string(c[0]), code: r.string(c[1]), preferredLabel: LabelText.normalise(r.string(c[2])),
-                    altLabels: ListField.labels(r.string(c[3])), hiddenLabels: ListField.labels(r.string(c[4])),
-                    status: r.string(c[5]), scopeNote: r.string(c[6]), description: r.string(c[7]),
-                    inScheme: ListField.uris(r.string(c[8]))))
-        }
+    public func occupations(expecting sha256: String? = nil) throws -> RecordCursor<OccupationRecord> {
+        try cursor(.occupations, expecting: sha256, decoder: RecordDecoder.occupation)
     }
 
-    public func forEachSkill(_ body: (SkillRecord) throws -> Void) throws { try scanSkills(body) }
-
-    @discardableResult
-    func scanSkills(_ body: (SkillRecord) throws -> Void) throws -> CSVTable? {
-        var c: [Int] = []
-        return try scan(.skills) { t in
-            if c.isEmpty {
-                c = [
-                    "conceptUri", "skillType", "reuseLevel", "preferredLabel", "altLabels", "hiddenLabels", "status",
-                    "scopeNote", "definition", "description", "inScheme",
-                ].map { t.column($0) }
-            }
-            let r = t.record
-            try body(
-                SkillRecord(
-                    uri: r.string(c[0]), skillType: r.string(c[1]), reuseLevel: r.string(c[2]),
-                    preferredLabel: LabelText.normalise(r.string(c[3])), altLabels: ListField.labels(r.string(c[4])),
-                    hiddenLabels: ListField.labels(r.string(c[5])), status: r.string(c[6]), scopeNote: r.string(c[7]),
-                    definition: r.string(c[8]), description: r.string(c[9]), inScheme: ListField.uris(r.string(c[10]))))
-        }
-    }
-
-    public func forEachOccupation(_ body: (OccupationRecord) throws -> Void) throws {
-        try scanOccupations(body)
-    }
-
-    @discardableResult
-    func scanOccupations(_ body: (OccupationRecord) throws -> Void) throws -> CSVTable? {
-        var c: [Int] = []
-        return try scan(.occupations) { t in
-            if c.isEmpty {
-                c = [
-                    "conceptUri", "code", "iscoGroup", "preferredLabel", "altLabels", "hiddenLabels", "status",
-                    "regulatedProfessionNote", "scopeNote", "definition", "description", "inScheme", "naceCode",
-                ]
-                .map { t.column($0) }
-            }
-            let r = t.record
-            try body(
-                OccupationRecord(
-                    uri: r.string(c[0]), code: r.string(c[1]), iscoGroupCode: r.string(c[2]),
-                    preferredLabel: LabelText.normalise(r.string(c[3])), altLabels: ListField.labels(r.string(c[4])),
-                    hiddenLabels: ListField.labels(r.string(c[5])), status: r.string(c[6]),
-                    regulatedProfessionNote: r.string(c[7]), scopeNote: r.string(c[8]), definition: r.string(c[9]),
-                    description: r.string(c[10]), inScheme: ListField.uris(r.string(c[11])),
-                    naceCodes: ListField.uris(r.string(c[12]))))
-        }
-    }
+    public func forEachISCOGroup(_ body: (ISCOGroupRecord) throws -> Void) throws { try iscoGroups().forEach(body) }
+    public func forEachSkillGroup(_ body: (SkillGroupRecord) throws -> Void) throws { try skillGroups().forEach(body) }
+    public func forEachSkill(_ body: (SkillRecord) throws -> Void) throws { try skills().forEach(body) }
+    public func forEachOccupation(_ body: (OccupationRecord) throws -> Void) throws { try occupations().forEach(body) }
 
     public func forEachConceptScheme(_ body: (ConceptSchemeRecord) throws -> Void) throws {
-        try scanConceptSchemes(body)
-    }
-
-    @discardableResult
-    func scanConceptSchemes(_ body: (ConceptSchemeRecord) throws -> Void) throws -> CSVTable? {
-        var c: [Int] = []
-        return try scan(.conceptSchemes) { t in
-            if c.isEmpty {
-                c = ["conceptSchemeUri", "preferredLabel", "title", "status", "description", "hasTopConcept"].map {
-                    t.column($0)
-                }
-            }
-            let r = t.record
-            try body(
-                ConceptSchemeRecord(
-                    uri: r.string(c[0]), preferredLabel: LabelText.normalise(r.string(c[1])), title: r.string(c[2]),
-                    status: r.string(c[3]), description: r.string(c[4]), hasTopConcept: ListField.uris(r.string(c[5]))))
-        }
+        try cursor(.conceptSchemes, decoder: RecordDecoder.conceptScheme).forEach(body)
     }
 
     /// Members of all collection files present, collection by collection in `CollectionKind` order.
     public func forEachCollectionMember(_ body: (CollectionMemberRecord) throws -> Void) throws {
-        for kind in CollectionKind.allCases { try scanCollection(kind, body) }
-    }
-
-    @discardableResult
-    func scanCollection(
-        _ kind: CollectionKind, _ body: (CollectionMemberRecord) throws -> Void
-    ) throws -> CSVTable? {
-        var c: [Int] = []
-        return try scan(.collection(kind)) { t in
-            if c.isEmpty {
-                c = ["conceptType", "conceptUri", "preferredLabel", "broaderConceptUri"].map { t.column($0) }
-            }
-            let r = t.record
-            try body(
-                CollectionMemberRecord(
-                    collection: kind, conceptType: r.string(c[0]), conceptUri: r.string(c[1]),
-                    preferredLabel: LabelText.normalise(r.string(c[2])),
-                    broaderConceptUris: ListField.pipes(r.string(c[3]))))
+        for kind in CollectionKind.allCases {
+            try cursor(.collection(kind), ) { RecordDecoder.collectionMember(kind, $0) }.forEach(body)
         }
     }
 
     public func forEachOccupationSkillRelation(_ body: (OccupationSkillRelation) throws -> Void) throws {
-        try scanOccupationSkillRelations(body)
-    }
-
-    @discardableResult
-    func scanOccupationSkillRelations(
-        _ body: (OccupationSkillRelation) throws -> Void
-    ) throws -> CSVTable? {
-        let names = DatasetFile.Kind.occupationSkillRelations.requiredColumns
-        var c: [Int] = []
-        return try scan(.occupationSkillRelations) { t in
-            if c.isEmpty { c = names.map { t.column($0) } }
-            let r = t.record
-            try body(
-                OccupationSkillRelation(
-                    occupationUri: r.string(c[0]), kind: try relationKind(t, c[1]), skillType: r.string(c[2]),
-                    skillUri: r.string(c[3])))
-        }
+        try cursor(.occupationSkillRelations, decoder: RecordDecoder.occupationSkill).forEach(body)
     }
 
     public func forEachSkillSkillRelation(_ body: (SkillSkillRelation) throws -> Void) throws {
-        try scanSkillSkillRelations(body)
-    }
-
-    @discardableResult
-    func scanSkillSkillRelations(
-        _ body: (SkillSkillRelation) throws -> Void
-    ) throws -> CSVTable? {
-        let names = DatasetFile.Kind.skillSkillRelations.requiredColumns
-        var c: [Int] = []
-        return try scan(.skillSkillRelations) { t in
-            if c.isEmpty { c = names.map { t.column($0) } }
-            let r = t.record
-            try body(
-                SkillSkillRelation(
-                    originalSkillUri: r.string(c[0]), kind: try relationKind(t, c[1]), relatedSkillUri: r.string(c[2])))
-        }
+        try cursor(.skillSkillRelations, decoder: RecordDecoder.skillSkill).forEach(body)
     }
 
     /// Both pillars: occupation pillar first, then skill pillar.
     public func forEachBroaderRelation(_ body: (BroaderRelation) throws -> Void) throws {
-        try scanBroader(.occupation, body)
-        try scanBroader(.skill, body)
-    }
-
-    @discardableResult
-    func scanBroader(
-        _ pillar: BroaderRelation.Pillar, _ body: (BroaderRelation) throws -> Void
-    ) throws -> CSVTable? {
-        var c: [Int] = []
-        let kind: DatasetFile.Kind = pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
-        let names = kind.requiredColumns
-        return try scan(kind) { t in
-            if c.isEmpty { c = names.map { t.column($0) } }
-            let r = t.record
-            try body(
-                BroaderRelation(
-                    pillar: pillar, conceptType: r.string(c[0]), conceptUri: r.string(c[1]),
-                    broaderType: r.string(c[2]),
-                    broaderUri: r.string(c[3])))
+        for pillar in [BroaderRelation.Pillar.occupation, .skill] {
+            let kind: DatasetFile.Kind =
+                pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
+            try cursor(kind, ) { RecordDecoder.broader(pillar, kind, $0) }.forEach(body)
         }
     }
+}
 
-    private func relationKind(_ t: CSVTable, _ column: Int) throws -> OccupationSkillRelation.Kind {
-        let value = t.record.string(column)
-        guard let kind = OccupationSkillRelation.Kind(rawValue: value) else {
+/// One file's records, pulled one at a time by the caller (an async step that reads a batch, then awaits its
+/// upload, cannot run inside a `forEach` closure). Used by one task at a time.
+public final class RecordCursor<Record> {
+    private let table: CSVTable?
+    private let hasher: SHA256?
+    private let expected: String?
+    private let decode: (CSVTable) throws -> Record?
+    private var finished = false
+
+    init(table: CSVTable?, hasher: SHA256?, expected: String?, decode: @escaping (CSVTable) throws -> Record?) {
+        self.table = table
+        self.hasher = hasher
+        self.expected = expected
+        self.decode = decode
+    }
+
+    /// The next record, or nil at the end of the file (after checking its hash, when the cursor expects one).
+    public func next() throws -> Record? {
+        guard !finished, let table else { return nil }
+        if try table.next(), let record = try decode(table) { return record }
+        finished = true
+        if let expected, let actual = hasher?.finalize(), actual != expected {
             throw DatasetError(
-                code: .malformed, file: t.reader.name, line: t.record.line, column: 1,
-                message: "relationType is \"\(value)\"; expected essential or optional")
+                code: .changed, file: table.reader.name,
+                message: "the file changed while it was being ingested (sha256 \(actual.prefix(12))…, "
+                    + "\(expected.prefix(12))… when the run started); nothing read from it is kept as done: "
+                    + "run the ingestion again once the dataset is no longer being replaced")
         }
-        return kind
+        return nil
+    }
+
+    public func forEach(_ body: (Record) throws -> Void) throws {
+        while let record = try next() { try body(record) }
     }
 }

@@ -1,121 +1,198 @@
 public import ESCOCore
 public import ESCODataset
 
-/// Everything the ingestion writes, derived from the dataset in one read: concept documents per class
-/// and the complete relation index. About 17k concepts and 300k references for full ESCO: tens of MB.
+/// What an ingestion keeps of the dataset for the whole run: the concepts' numbers and IDs, counts, and the
+/// complete relation index, from one read of the files. Documents are not kept: each step streams them from
+/// their file again (`documents`, `labels`), so memory holds the index and a few batches, not the dataset
+/// (issue 16: the documents of full ESCO held in memory cost ~100 MB).
 public struct DatasetModel: Sendable {
-    public var iscoGroups: [ConceptDocument] = []
-    public var skillGroups: [ConceptDocument] = []
-    public var collections: [ConceptDocument] = []
-    public var skills: [ConceptDocument] = []
-    public var occupations: [ConceptDocument] = []
-    public var relations = RelationIndex()
-    public var fingerprint: String = ""
+    public let dataset: ESCODataset
+    /// The state fingerprint the run works under.
+    public let fingerprint: String
+    /// The sha256 of each file the run started with, by file name: every later read of a file checks it, so a
+    /// dataset replaced during the run fails the step instead of mixing two datasets under one fingerprint.
+    public let fileHashes: [String: String]
+    public private(set) var relations = RelationIndex()
+    /// The collection objects (a few, derived from the collection files): kept.
+    public private(set) var collections: [ConceptDocument] = []
+    private var counts: [String: Int] = [:]
+    public private(set) var labelCount = 0
 
-    public init(dataset: ESCODataset, fingerprint: String) throws {
+    /// `files`: the dataset fingerprint's per-file hashes (empty: no checks, for tests that read a fixed sample).
+    public init(dataset: ESCODataset, fingerprint: String, files: [String: String] = [:]) throws {
+        self.dataset = dataset
         self.fingerprint = fingerprint
-        var concepts = RelationIndex.Concepts()
-        var iscoGroups: [ConceptDocument] = [], skillGroups: [ConceptDocument] = []
-        var skills: [ConceptDocument] = [], occupations: [ConceptDocument] = []
-        var occupationCodes: [(String, String)] = []
-        try dataset.forEachISCOGroup { r in
-            let d = ConceptDocument(r)
-            iscoGroups.append(d)
-            concepts.add(r.uri, className: "ISCOGroup", id: d.id)
-            concepts.iscoURIByCode[r.code] = r.uri
-        }
-        try dataset.forEachSkillGroup { r in
-            let d = ConceptDocument(r)
-            skillGroups.append(d)
-            concepts.add(r.uri, className: "SkillGroup", id: d.id)
-        }
-        try dataset.forEachSkill { r in
-            let d = ConceptDocument(r)
-            skills.append(d)
-            concepts.add(r.uri, className: "Skill", id: d.id)
-        }
-        try dataset.forEachOccupation { r in
-            let d = ConceptDocument(r)
-            occupations.append(d)
-            concepts.add(r.uri, className: "Occupation", id: d.id)
-            occupationCodes.append((r.uri, r.iscoGroupCode))
-        }
+        self.fileHashes = files
         var relations = RelationIndex()
-        var members: [CollectionKind: Int] = [:]
-        try dataset.forEachBroaderRelation { relations.addBroader($0, concepts: concepts) }
-        for (uri, code) in occupationCodes {
-            relations.addOccupationISCOCode(occupationUri: uri, code: code, concepts: concepts)
-        }
-        try dataset.forEachOccupationSkillRelation { relations.addOccupationSkill($0, concepts: concepts) }
-        try dataset.forEachSkillSkillRelation { relations.addSkillSkill($0, concepts: concepts) }
-        try dataset.forEachCollectionMember { m in
-            members[m.collection, default: 0] += 1
-            relations.addCollectionMember(m, concepts: concepts)
-        }
-        self.iscoGroups = iscoGroups
-        self.skillGroups = skillGroups
-        self.skills = skills
-        self.occupations = occupations
-        self.collections = CollectionKind.allCases.filter { members[$0] != nil }.map {
-            ConceptDocument(collection: $0, memberCount: members[$0] ?? 0)
-        }
-        relations.finishBuilding()
-        self.relations = relations
-        for (c, group) in [iscoGroups, skillGroups, skills, occupations].enumerated() {
-            for (i, doc) in group.enumerated() {
-                for l in doc.labels.indices { labelIndex.append((UInt8(c), Int32(i), Int16(l))) }
+        var occupationCodes: [(uri: String, code: String)] = []
+        for className in Self.labelledClasses {
+            let stream = try documents(className)
+            while let d = try stream.next() {
+                relations.addConcept(d.uri, className: className, id: d.id)
+                counts[className, default: 0] += 1
+                labelCount += d.labels.count
+                if className == "ISCOGroup", case .string(let code)? = d.properties["code"] {
+                    relations.addISCOCode(code, uri: d.uri)
+                }
+                if className == "Occupation", case .string(let code)? = d.properties["iscoGroupCode"] {
+                    occupationCodes.append((d.uri, code))
+                }
             }
         }
+        var members: [CollectionKind: Int] = [:]
+        try dataset.forEachBroaderRelation { relations.addBroader($0) }
+        for (uri, code) in occupationCodes { relations.addOccupationISCOCode(occupationUri: uri, code: code) }
+        try dataset.forEachOccupationSkillRelation { relations.addOccupationSkill($0) }
+        try dataset.forEachSkillSkillRelation { relations.addSkillSkill($0) }
+        try dataset.forEachCollectionMember { m in
+            members[m.collection, default: 0] += 1
+            relations.addCollectionMember(m)
+        }
+        collections = CollectionKind.allCases.filter { members[$0] != nil }.map {
+            ConceptDocument(collection: $0, memberCount: members[$0] ?? 0)
+        }
+        counts["SkillCollection"] = collections.count
+        relations.finishBuilding()
+        self.relations = relations
     }
 
-    public func documents(_ className: String) -> [ConceptDocument] {
+    /// The classes whose documents come from a concept file and have Label objects, in label order.
+    static let labelledClasses = ["ISCOGroup", "SkillGroup", "Skill", "Occupation"]
+
+    public static let conceptClasses = ["ISCOGroup", "SkillGroup", "SkillCollection", "Skill", "Occupation"]
+
+    /// Streams the documents of `className` in dataset order, reading its file again.
+    public func documents(_ className: String) throws -> DocumentStream {
+        func stream<R>(_ cursor: RecordCursor<R>, _ make: @escaping (R) -> ConceptDocument) -> DocumentStream {
+            DocumentStream { try cursor.next().map(make) }
+        }
+        func expected(_ kind: DatasetFile.Kind) -> String? { dataset.file(kind).flatMap { fileHashes[$0.name] } }
         switch className {
-        case "ISCOGroup": iscoGroups
-        case "SkillGroup": skillGroups
-        case "SkillCollection": collections
-        case "Skill": skills
-        case "Occupation": occupations
-        default: []
+        case "ISCOGroup": return stream(try dataset.iscoGroups(expecting: expected(.iscoGroups)), ConceptDocument.init)
+        case "SkillGroup":
+            return stream(try dataset.skillGroups(expecting: expected(.skillGroups)), ConceptDocument.init)
+        case "Skill": return stream(try dataset.skills(expecting: expected(.skills)), ConceptDocument.init)
+        case "Occupation":
+            return stream(try dataset.occupations(expecting: expected(.occupations)), ConceptDocument.init)
+        case "SkillCollection":
+            var remaining = collections[...]
+            return DocumentStream { remaining.popFirst() }
+        default: return DocumentStream { nil }
         }
     }
 
-    /// Where each Label object comes from: (concept class index, concept index, label index). Label
-    /// documents are made on demand from this (about 134k for full ESCO: storing them all cost ~100 MB).
-    private var labelIndex: [(UInt8, Int32, Int16)] = []
-
-    public var labelCount: Int { labelIndex.count }
-
-    /// Label documents `range` of all labels, in a stable order.
-    public func labels(_ range: Range<Int>) -> [LabelDocument] {
-        let groups = [iscoGroups, skillGroups, skills, occupations]
-        return labelIndex[range].map { c, i, l in
-            let doc = groups[Int(c)][Int(i)]
-            let label = doc.labels[Int(l)]
-            return LabelDocument(concept: doc, type: label.type, text: label.text)
-        }
+    /// Every document of `className` at once (tests and small datasets; an ingestion streams them).
+    public func loadDocuments(_ className: String) throws -> [ConceptDocument] {
+        let stream = try documents(className)
+        var out: [ConceptDocument] = []
+        while let d = try stream.next() { out.append(d) }
+        return out
     }
 
-    /// IDs of every Label object (for pruning).
-    public func labelIDs() -> Set<String> {
-        // IDs only: building 134k full label documents here cost ~80 MB at the end of a run.
-        let groups = [iscoGroups, skillGroups, skills, occupations]
-        return Set(
-            labelIndex.map { c, i, l in
-                let doc = groups[Int(c)][Int(i)]
-                return LabelDocument.id(
-                    conceptURI: doc.uri, type: doc.labels[Int(l)].type, text: doc.labels[Int(l)].text)
-            })
-    }
+    /// Streams every Label document, in a stable order: class by class (`labelledClasses`), concept by concept.
+    public func labels() throws -> LabelStream { LabelStream(model: self) }
+
+    /// Documents per class.
+    public func count(_ className: String) -> Int { counts[className] ?? 0 }
+
+    public var conceptCount: Int { Self.conceptClasses.reduce(0) { $0 + count($1) } }
 
     /// Expected objects per class, for the state's counts and for verification.
     public func expectedCounts(labelVectors: Bool) -> [String: Int] {
-        var c = [
-            "ISCOGroup": iscoGroups.count, "SkillGroup": skillGroups.count, "SkillCollection": collections.count,
-            "Skill": skills.count, "Occupation": occupations.count,
-        ]
+        var c = Dictionary(uniqueKeysWithValues: Self.conceptClasses.map { ($0, count($0)) })
         if labelVectors { c["Label"] = labelCount }
         return c
     }
 
-    public static let conceptClasses = ["ISCOGroup", "SkillGroup", "SkillCollection", "Skill", "Occupation"]
+    /// IDs of every object of `className` (for pruning). Ours are uuid5s, so every one makes a key.
+    public func objectIDs(_ className: String) throws -> Set<ObjectKey> {
+        var ids: Set<ObjectKey> = []
+        if className == "Label" {
+            let stream = try labels()
+            while let label = try stream.next() { ids.insert(ObjectKey(label.id)!) }
+            return ids
+        }
+        let c = relations.concepts
+        for n in 0..<c.count where c.classNames[n] == className { ids.insert(ObjectKey(c.ids[n])!) }
+        return ids
+    }
+}
+
+/// Documents pulled one at a time from a file; used by one task at a time.
+public final class DocumentStream {
+    private let nextDocument: () throws -> ConceptDocument?
+
+    init(_ next: @escaping () throws -> ConceptDocument?) { nextDocument = next }
+
+    public func next() throws -> ConceptDocument? { try nextDocument() }
+
+    /// Up to `max` documents; empty at the end.
+    public func next(max: Int) throws -> [ConceptDocument] {
+        var out: [ConceptDocument] = []
+        while out.count < max, let d = try next() { out.append(d) }
+        return out
+    }
+}
+
+/// Label documents of every labelled class, pulled one at a time, reading the concept files again.
+public final class LabelStream {
+    private let model: DatasetModel
+    private var classIndex = 0
+    private var concepts: DocumentStream?
+    private var pending: [LabelDocument] = []
+
+    init(model: DatasetModel) { self.model = model }
+
+    public func next() throws -> LabelDocument? {
+        while pending.isEmpty {
+            if concepts == nil {
+                guard classIndex < DatasetModel.labelledClasses.count else { return nil }
+                concepts = try model.documents(DatasetModel.labelledClasses[classIndex])
+                classIndex += 1
+            }
+            guard let doc = try concepts?.next() else {
+                concepts = nil
+                continue
+            }
+            pending = doc.labels.reversed().map { LabelDocument(concept: doc, type: $0.type, text: $0.text) }
+        }
+        return pending.popLast()
+    }
+
+    /// Up to `max` labels; empty at the end.
+    public func next(max: Int) throws -> [LabelDocument] {
+        var out: [LabelDocument] = []
+        while out.count < max, let l = try next() { out.append(l) }
+        return out
+    }
+}
+
+/// A Weaviate object ID as two 64-bit words: 134k label IDs as 36-character strings cost ~10 MB.
+public struct ObjectKey: Hashable, Sendable {
+    private let high: UInt64
+    private let low: UInt64
+
+    /// nil for text that is not a UUID (32 hex digits, dashes anywhere, either case: Weaviate answers lowercase).
+    public init?(_ id: String) {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var digits = 0
+        for b in id.utf8 where b != UInt8(ascii: "-") {
+            guard digits < 32, let v = Self.hexValue(b) else { return nil }
+            if digits < 16 { high = high << 4 | v } else { low = low << 4 | v }
+            digits += 1
+        }
+        guard digits == 32 else { return nil }
+        self.high = high
+        self.low = low
+    }
+
+    private static func hexValue(_ b: UInt8) -> UInt64? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt64(b - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt64(b - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt64(b - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
 }

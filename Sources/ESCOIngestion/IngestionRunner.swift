@@ -123,8 +123,10 @@ public struct IngestionRunner: Sendable {
             defer { heartbeat.cancel() }
             do {
                 let model: DatasetModel
-                do { model = try DatasetModel(dataset: dataset, fingerprint: fingerprint) } catch let e as DatasetError
-                {
+                do {
+                    model = try DatasetModel(
+                        dataset: dataset, fingerprint: fingerprint, files: datasetFingerprint.files)
+                } catch let e as DatasetError {
                     throw IngestionError(
                         .dataset, e.description, hint: "fix or replace the file, then run again",
                         step: "reading the dataset (before step 1)")
@@ -133,7 +135,7 @@ public struct IngestionRunner: Sendable {
                 logger.info(
                     "dataset read",
                     metadata: MemoryUsage.current().metadata.merging([
-                        "concepts": "\(DatasetModel.conceptClasses.reduce(0) { $0 + model.documents($1).count })",
+                        "concepts": "\(model.conceptCount)",
                         "labels": "\(model.labelCount)",
                     ]) { a, _ in a })
                 await lease.setExpectations(

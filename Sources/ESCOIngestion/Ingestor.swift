@@ -1,5 +1,6 @@
 public import ESCOClients
 public import ESCOCore
+import ESCODataset
 public import ESCORuntime
 public import Logging
 
@@ -92,6 +93,10 @@ public struct Ingestor: Sendable {
                 throw e
             } catch is CancellationError {
                 throw IngestionError(.cancelled, "interrupted", step: "\(index)/\(count) \(step.rawValue)")
+            } catch let e as DatasetError {
+                throw IngestionError(
+                    .dataset, e.description, hint: "fix or replace the file, then run again",
+                    step: "\(index)/\(count) \(step.rawValue)")
             } catch let e as VectorizerError {
                 throw IngestionError(.vectorizer, e.description, step: "\(index)/\(count) \(step.rawValue)")
             } catch {
@@ -110,69 +115,76 @@ public struct Ingestor: Sendable {
 
     func itemCount(_ step: IngestionStep) -> Int {
         if step == .labels { return model.labelCount }
-        return step.className.map { model.documents($0).count } ?? 0
+        return step.className.map { model.count($0) } ?? 0
     }
 
-    /// Vectorises chunk k+1 while chunk k is written: the vectorizer is the bottleneck, keep it busy.
+    /// Streams the class's documents from the dataset and writes them, vectorising batch k+1 while batch k is
+    /// written: the vectorizer is the bottleneck, keep it busy.
     func writeConcepts(_ step: IngestionStep, withReferences: Bool) async throws -> String {
         let className = step.className!
-        let docs = model.documents(className)
-        try await pipeline(className: className, count: docs.count, step: step) { range in
-            let slice = docs[range]
-            let vectors = try await vectorizer.vectorize(slice.map(\.text))
-            return zip(slice, vectors).map { doc, v in
+        let documents = try model.documents(className)
+        let relations = model.relations
+        let size = settings.batchSize
+        let written = try await pipeline(className: className, count: model.count(className), step: step) {
+            try documents.next(max: size)
+        } produce: { docs in
+            let vectors = try await vectorizer.vectorize(docs.map(\.text))
+            return zip(docs, vectors).map { doc, v in
                 WriteObject(
-                    id: doc.id,
-                    properties: withReferences ? doc.propertiesWithReferences(model.relations) : doc.properties,
+                    id: doc.id, properties: withReferences ? doc.propertiesWithReferences(relations) : doc.properties,
                     vector: v)
             }
         }
-        let refs =
-            withReferences
-            ? model.relations.refs[className]?.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } } ?? 0 : 0
-        return withReferences ? "\(docs.count) objects, \(refs) references" : "\(docs.count) objects"
+        guard withReferences else { return "\(written) objects" }
+        return "\(written) objects, \(relations.referenceCount(className)) references"
     }
 
     func writeLabels() async throws -> String {
-        let model = self.model
-        try await pipeline(className: "Label", count: model.labelCount, step: .labels) { range in
-            let slice = model.labels(range)
+        let labels = try model.labels()
+        let size = settings.batchSize
+        let written = try await pipeline(className: "Label", count: model.labelCount, step: .labels) {
+            try labels.next(max: size)
+        } produce: { slice in
             let vectors = try await vectorizer.vectorize(slice.map(\.text))
             return zip(slice, vectors).map { WriteObject(id: $0.id, properties: $0.properties, vector: $1) }
         }
-        return "\(model.labelCount) labels"
+        return "\(written) labels"
     }
 
-    /// Keeps the vectorizer busy: two chunks are vectorised at once (so the model server never idles at a
-    /// chunk boundary) while up to `uploadWindow` batches are written to Weaviate. Upserts of distinct IDs
-    /// commute, so completion order does not matter.
-    func pipeline(
-        className: String, count: Int, step: IngestionStep,
-        produce: @escaping @Sendable (Range<Int>) async throws -> [WriteObject]
-    ) async throws {
-        let size = max(1, settings.batchSize)
+    /// Keeps the vectorizer busy: two batches are vectorised at once (so the model server never idles at a
+    /// batch boundary) while up to `uploadWindow` batches are written to Weaviate. Upserts of distinct IDs
+    /// commute, so completion order does not matter. Batches are read in order on this task (`read`: empty at
+    /// the end), so at most `produceAhead + uploadWindow` batches are in memory. Returns the objects written.
+    func pipeline<Item: Sendable>(
+        className: String, count: Int, step: IngestionStep, read: () throws -> [Item],
+        produce: @escaping @Sendable ([Item]) async throws -> [WriteObject]
+    ) async throws -> Int {
         let uploadWindow = 3
         let produceAhead = 2
-        let ranges = stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
-        var producing: [Task<[WriteObject], any Error>] = []
+        var producing: [(Task<[WriteObject], any Error>, Int)] = []
         var uploads: [(Task<Void, any Error>, Int)] = []
         defer {
-            producing.forEach { $0.cancel() }
+            producing.forEach { $0.0.cancel() }
             uploads.forEach { $0.0.cancel() }
         }
-        var next = 0
-        func startNext() {
-            guard next < ranges.count else { return }
-            let r = ranges[next]
-            next += 1
-            producing.append(Task { try await produce(r) })
+        var taken = 0
+        var ended = false
+        func startNext() throws {
+            guard !ended else { return }
+            let batch = try read()
+            guard !batch.isEmpty else {
+                ended = true
+                return
+            }
+            taken += batch.count
+            producing.append((Task { try await produce(batch) }, taken))
         }
-        for _ in 0..<produceAhead { startNext() }
-        var index = 0
+        for _ in 0..<produceAhead { try startNext() }
         while !producing.isEmpty {
             try Task.checkCancellation()
-            let objects = try await producing.removeFirst().value
-            startNext()
+            let (next, upTo) = producing.removeFirst()
+            let objects = try await next.value
+            try startNext()
             while uploads.count >= uploadWindow {
                 let (oldest, done) = uploads.removeFirst()
                 try await oldest.value
@@ -181,9 +193,7 @@ public struct Ingestor: Sendable {
             }
             try await lease.checkHeld()
             let w = weaviate
-            uploads.append(
-                (Task { try await w.upsert(className: className, objects: objects) }, ranges[index].upperBound))
-            index += 1
+            uploads.append((Task { try await w.upsert(className: className, objects: objects) }, upTo))
         }
         for (task, done) in uploads {
             try await task.value
@@ -191,17 +201,20 @@ public struct Ingestor: Sendable {
             progress.progress(step: step, done: done, total: count)
         }
         uploads.removeAll()
+        return taken
     }
 
     /// Deletes objects of our classes that the dataset no longer has (after a forced or outdated rebuild).
     func prune() async throws -> String {
         var removed = 0
-        var expected: [String: Set<String>] = [:]
-        for c in DatasetModel.conceptClasses { expected[c] = Set(model.documents(c).map(\.id)) }
-        if settings.labelVectors { expected["Label"] = model.labelIDs() }
-        for (className, ids) in expected.sorted(by: { $0.key < $1.key }) {
+        let classes = (DatasetModel.conceptClasses + (settings.labelVectors ? ["Label"] : [])).sorted()
+        for className in classes {
             try await lease.checkHeld()
-            let extra = try await weaviate.listIDs(className: className, limit: .max).filter { !ids.contains($0) }
+            let ids = try model.objectIDs(className)
+            let extra = try await weaviate.listIDs(className: className, limit: .max).filter { id in
+                // An ID that is not a UUID is not one of ours to judge: left alone.
+                ObjectKey(id).map { !ids.contains($0) } ?? false
+            }
             if !extra.isEmpty { try await weaviate.delete(className: className, ids: extra) }
             removed += extra.count
         }

@@ -4,13 +4,14 @@ extension Verifier {
     /// A deterministic sample: for each reference property of each class, the first concept that has one.
     public static func referenceSample(model: DatasetModel) -> [SampleEntry] {
         var out: [SampleEntry] = []
+        let concepts = model.relations.concepts
         for className in DatasetModel.conceptClasses {
             var seen: Set<String> = []
-            for doc in model.documents(className) {
-                for (property, targets) in model.relations.properties(className, doc.uri).sorted(by: { $0.key < $1.key }
-                )
+            // Concepts are numbered in dataset order, collections in CollectionKind order: document order.
+            for n in 0..<concepts.count where concepts.classNames[n] == className {
+                for (property, count) in model.relations.listLengths(concepts.uris[n], className)
                 where seen.insert(property).inserted {
-                    out.append(SampleEntry(className: className, id: doc.id, property: property, count: targets.count))
+                    out.append(SampleEntry(className: className, id: concepts.ids[n], property: property, count: count))
                 }
             }
         }

@@ -113,7 +113,7 @@ public struct TestFailure: Error, CustomStringConvertible {
 public actor SampleFixture {
     public static let shared = SampleFixture()
     private var services: StandInServices?
-    private var model: DatasetModel?
+    private var model: SampleModel?
 
     public func ingested() async throws -> StandInServices {
         if let services { return services }
@@ -123,13 +123,22 @@ public actor SampleFixture {
         return s
     }
 
-    public func datasetModel() throws -> DatasetModel {
+    public func datasetModel() throws -> SampleModel {
         if let model { return model }
-        let dataset = try ESCODataset.open(DatasetPaths.sample)
-        let m = try DatasetModel(dataset: dataset, fingerprint: "")
-        model = m
-        return m
+        let m = try DatasetModel(dataset: try ESCODataset.open(DatasetPaths.sample), fingerprint: "")
+        let sample = SampleModel(
+            relations: m.relations, skills: try m.loadDocuments("Skill"), occupations: try m.loadDocuments("Occupation")
+        )
+        model = sample
+        return sample
     }
+}
+
+/// The sample's skills and occupations as documents, with the relation index: what read-only tests compare with.
+public struct SampleModel: Sendable {
+    public let relations: RelationIndex
+    public let skills: [ConceptDocument]
+    public let occupations: [ConceptDocument]
 }
 
 /// Runs `body` with the search server of `services` listening on 127.0.0.1, port 0.
