@@ -44,8 +44,8 @@ extension WeaviateClient {
         results.reserveCapacity(objects.count)
         for start in stride(from: 0, to: objects.count, by: max(1, configuration.batchSize)) {
             let chunk = objects[start..<min(objects.count, start + max(1, configuration.batchSize))]
-            let body: JSONValue = ["objects": .array(chunk.map(\.json))]
-            let items = try await batchItems("/v1/batch/objects", body: body, count: chunk.count, idempotent: true)
+            let items = try await batchItems(
+                "/v1/batch/objects", body: WeaviateObject.batchBody(chunk), count: chunk.count, idempotent: true)
             for (offset, object) in chunk.enumerated() {
                 results.append(BatchItemResult(index: start + offset, id: object.id, errors: items[offset]))
             }
@@ -92,7 +92,8 @@ extension WeaviateClient {
                         "to": .string(Beacon.to(className: ref.toClass, id: ref.toID)),
                     ]
                 })
-            let items = try await batchItems("/v1/batch/references", body: body, count: chunk.count, idempotent: false)
+            let items = try await batchItems(
+                "/v1/batch/references", body: try JSONCoding.encode(body), count: chunk.count, idempotent: false)
             for (offset, ref) in chunk.enumerated() {
                 let from = Beacon.from(className: ref.fromClass, id: ref.fromID, property: ref.property)
                 results.append(BatchItemResult(index: start + offset, id: from, errors: items[offset]))
@@ -101,11 +102,12 @@ extension WeaviateClient {
         return results
     }
 
-    /// Per-item error messages of one batch response, in request order.
-    private func batchItems(_ path: String, body: JSONValue, count: Int, idempotent: Bool) async throws -> [[String]] {
-        let response = try await json(
-            "POST", path, query: consistencyQuery, body: body, expect: [200],
-            idempotent: idempotent)
+    /// Per-item error messages of one batch response, in request order. Weaviate echoes every object, vector and
+    /// properties included: those values are parsed (the whole body must be JSON) but not kept.
+    private func batchItems(_ path: String, body: [UInt8], count: Int, idempotent: Bool) async throws -> [[String]] {
+        let raw = try await send(
+            "POST", path, query: consistencyQuery, encoded: body, expect: [200], idempotent: idempotent)
+        let response = try decode(raw.body, "POST", path, dropping: ["properties", "vector"])
         guard let items = response.arrayValue else {
             throw WeaviateError(
                 code: .decoding, baseURL: url, method: "POST", path: path,

@@ -57,11 +57,12 @@ public final class WeaviateClient: Sendable {
     // MARK: Plumbing shared by the extensions
 
     /// Performs a call and maps transport failures and unexpected statuses to `WeaviateError`.
+    /// `encoded`: a body already serialised (batch bodies are written straight to bytes), instead of `body`.
     func send(
         _ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
-        expect: Set<Int>, idempotent: Bool = true
+        encoded: [UInt8]? = nil, expect: Set<Int>, idempotent: Bool = true
     ) async throws -> HTTPResponse {
-        let bytes = try body.map { try JSONCoding.encode($0) }
+        let bytes = try encoded ?? body.map { try JSONCoding.encode($0) }
         var pathAndQuery = path
         if !query.isEmpty {
             pathAndQuery += "?" + query.map { "\($0.0)=\(escapeComponent($0.1))" }.joined(separator: "&")
@@ -97,9 +98,10 @@ public final class WeaviateClient: Sendable {
         return try decode(response.body, method, path)
     }
 
-    func decode(_ body: [UInt8], _ method: String, _ path: String) throws -> JSONValue {
+    /// `dropping`: member names whose values are not kept (`JSONCodec.parse`).
+    func decode(_ body: [UInt8], _ method: String, _ path: String, dropping: Set<String> = []) throws -> JSONValue {
         do {
-            return try JSONCoding.decode(body)
+            return try JSONCodec.parse(body, dropping: dropping)
         } catch {
             throw WeaviateError(
                 code: .decoding, baseURL: url, method: method, path: path,

@@ -36,6 +36,36 @@ public struct WeaviateObject: Sendable, Equatable {
         return .object(o)
     }
 
+    /// `{"objects":[…]}` for `POST /v1/batch/objects`: the bytes of `["objects": .array(objects.map(\.json))]`,
+    /// written without building that tree (a vector as 384 `JSONValue`s is six times its size as Floats).
+    public static func batchBody(_ objects: some Collection<WeaviateObject>) -> [UInt8] {
+        var out: [UInt8] = []
+        // Vector components are at most ~14 characters: most bodies fit without regrowing (each regrowth copies).
+        out.reserveCapacity(objects.reduce(64) { $0 + 512 + ($1.vector?.count ?? 0) * 14 })
+        out.append(contentsOf: #"{"objects":["#.utf8)
+        for (n, object) in objects.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            object.write(into: &out)
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
+    }
+
+    /// `json`'s bytes (keys in the same sorted order), the vector written straight from its Floats.
+    public func write(into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"class":"#.utf8)
+        JSONCodec.writeString(className, into: &out)
+        out.append(contentsOf: #","id":"#.utf8)
+        JSONCodec.writeString(id, into: &out)
+        out.append(contentsOf: #","properties":"#.utf8)
+        JSONCodec.write(.object(properties), into: &out)
+        if let vector {
+            out.append(contentsOf: #","vector":"#.utf8)
+            JSONCodec.writeFloats(vector, into: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
     /// Decodes Weaviate's object JSON; nil when `class` or `id` is missing.
     public init?(json: JSONValue) {
         guard let cls = json["class"]?.stringValue, let id = json["id"]?.stringValue else { return nil }

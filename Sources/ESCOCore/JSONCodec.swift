@@ -31,9 +31,13 @@ public enum JSONCodec {
     /// - a byte-order mark is rejected (section 8.1 allows either), as is any byte sequence that is not UTF-8;
     /// - a number too large for a `Double` is rejected (section 6 allows limits); one too small becomes 0;
     /// - nesting deeper than `maxDepth` is rejected.
-    public static func parse(_ bytes: [UInt8]) throws(ParseError) -> JSONValue {
+    ///
+    /// `dropping`: object members with these names are parsed and checked like any other, but their values are
+    /// left out of the result (read as `null`): a batch response echoes every object's vector and properties,
+    /// megabytes of values the caller never reads.
+    public static func parse(_ bytes: [UInt8], dropping: Set<String> = []) throws(ParseError) -> JSONValue {
         try bytes.withUnsafeBufferPointer { (buf) throws(ParseError) -> JSONValue in
-            var p = JSONParser(b: buf, i: 0)
+            var p = JSONParser(b: buf, i: 0, dropping: dropping)
             p.skipWS()
             let v = try p.value(depth: 0)
             p.skipWS()

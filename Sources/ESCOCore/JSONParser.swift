@@ -5,6 +5,8 @@ struct JSONParser {
 
     let b: UnsafeBufferPointer<UInt8>
     var i: Int
+    /// Member names whose values are parsed but not kept (see `JSONCodec.parse`).
+    var dropping: Set<String> = []
 
     private static let quote = UInt8(ascii: "\"")
     private static let backslash = UInt8(ascii: "\\")
@@ -57,7 +59,8 @@ struct JSONParser {
             }
             i += 1
             skipWS()
-            o[k] = try value(depth: depth)
+            let v = try value(depth: depth)
+            o[k] = dropping.isEmpty || !dropping.contains(k) ? v : .null
             skipWS()
             guard i < b.count else { throw fail("unexpected end of input inside an object") }
             if b[i] == UInt8(ascii: ",") { i += 1; continue }

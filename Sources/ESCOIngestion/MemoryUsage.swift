@@ -43,10 +43,14 @@ extension MemoryUsage {
     /// glibc gives every thread that allocates its own heap arena (up to 8 per core), and the ingestion's HTTP
     /// threads each keep the freed request and response buffers of their arena mapped: resident memory then
     /// grows with the number of threads, not with what is live. Two arenas keep freed memory reusable across
-    /// threads. Call once, before the threads start (a process-wide setting: the `esco ingest` executable).
+    /// threads. A fixed mmap threshold makes every buffer of 256 KiB or more (batch request and response bodies,
+    /// megabytes each) its own mapping, returned to the system when freed: by default glibc raises the threshold
+    /// to the largest buffer freed so far, and the bodies then stay in the arenas as resident memory.
+    /// Call once, before the threads start (a process-wide setting: the `esco ingest` executable).
     public static func limitAllocatorArenas() {
         #if canImport(Glibc)
             _ = glibcMallopt(-8, 2)  // M_ARENA_MAX
+            _ = glibcMallopt(-3, 256 * 1024)  // M_MMAP_THRESHOLD (setting it also stops the dynamic raise)
         #endif
     }
 }

@@ -187,6 +187,32 @@ struct WeaviateClientTests {
         }
     }
 
+    @Test func batchBodyIsTheObjectsJSONWrittenWithoutTheTree() throws {
+        let objects = [
+            WeaviateObject(
+                className: "Skill", id: "00000000-0000-0000-0000-000000000001",
+                properties: ["label": "quote \" and\nline", "refs": [["beacon": "weaviate://localhost/Skill/x"]]],
+                vector: [0.1, -0.25, 1, 0, 1e-7, 3.4e38]),
+            WeaviateObject(className: "Label", id: "00000000-0000-0000-0000-000000000002", properties: [:]),
+        ]
+        // The same members as each object's `json`; vectors compared as the Floats Weaviate stores (the tree holds
+        // them widened to Double, the body as their shortest Float text: both read back as the same Float).
+        let parsed = try #require(try JSONCodec.parse(WeaviateObject.batchBody(objects))["objects"]?.arrayValue)
+        #expect(parsed.count == objects.count)
+        for (json, object) in zip(parsed, objects) {
+            let back = try #require(WeaviateObject(json: json))
+            #expect(back.className == object.className && back.id == object.id)
+            #expect(back.properties == object.properties && back.vector == object.vector)
+            var withoutVector = json.objectValue ?? [:]
+            withoutVector["vector"] = nil
+            var expected = object.json.objectValue ?? [:]
+            expected["vector"] = nil
+            #expect(withoutVector == expected)
+        }
+        let text = String(decoding: WeaviateObject.batchBody(objects), as: UTF8.self)
+        #expect(text.contains("[0.1,-0.25,1.0,0.0,1e-07,3.4e+38]"))
+    }
+
     @Test func upsertResendsOnlyFailedItems() async throws {
         let n = Counter()
         try await withCannedServer({ req in

@@ -103,6 +103,19 @@ import Testing
         #expect(try JSONCodec.parse(JSONCodec.encode(value)) == value)
     }
 
+    @Test func droppedMembersAreCheckedButNotKept() throws {
+        let text = #"[{"id": "a", "vector": [0.5, -1e-5], "properties": {"k": [1, 2]}, "result": {"errors": null}}]"#
+        let kept = try JSONCodec.parse(Array(text.utf8), dropping: ["vector", "properties"])
+        #expect(kept == [["id": "a", "vector": nil, "properties": nil, "result": ["errors": nil]]])
+        #expect(try JSONCodec.parse(Array(text.utf8)) != kept)
+        // Still one JSON text, checked to the end: a bad value inside a dropped member fails at its offset,
+        // and so does a repeated dropped member.
+        let bad = #"{"vector": [0.5, 01]}"#
+        #expect(throws: JSONCodec.ParseError.self) { try JSONCodec.parse(Array(bad.utf8), dropping: ["vector"]) }
+        let twice = #"{"vector": [], "vector": []}"#
+        #expect(throws: JSONCodec.ParseError.self) { try JSONCodec.parse(Array(twice.utf8), dropping: ["vector"]) }
+    }
+
     @Test func intValueNeverTraps() {
         #expect(JSONValue.number(1e300).intValue == nil)
         #expect(JSONValue.number(-1e300).intValue == nil)
