@@ -49,7 +49,9 @@ final class CancelFlag: Sendable {
 final class CurlThreadPool: @unchecked Sendable {
     typealias Job = @Sendable (CurlEasy) -> Void
     private let condition = NSCondition()
-    private var jobs: [Job] = []
+    /// Queued jobs from `head` on. A taken job's slot is cleared at once: a job holds its request, and a batch
+    /// request's body is megabytes; slots waiting for the next compaction kept up to 64 of them alive.
+    private var jobs: [Job?] = []
     private var head = 0
     private var idle = 0
     private var threads = 0
@@ -87,7 +89,8 @@ final class CurlThreadPool: @unchecked Sendable {
                     return
                 }
             }
-            let job = jobs[head]
+            let job = jobs[head]!
+            jobs[head] = nil
             head += 1
             if head > 64 && head * 2 > jobs.count {
                 jobs.removeFirst(head)

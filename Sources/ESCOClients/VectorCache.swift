@@ -160,13 +160,28 @@ public final class VectorCache: Sendable {
     /// (its writer may still be writing it).
     private static func scan(_ s: inout State, segment i: Int) {
         let fd = s.segments[i].fd
-        let start = s.segments[i].scanned
         let end = Int(lseek(fd, 0, SEEK_END))
-        guard end > start else { return }
-        var data = [UInt8](repeating: 0, count: end - start)
-        let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(start)) }
-        guard n > 0 else { return }
-        if n < data.count { data.removeLast(data.count - n) }
+        var start = s.segments[i].scanned
+        // A window at a time: a second run reads a cache of 150k vectors (~240 MB), and reading it whole made
+        // that the peak of the run. A window holds any valid record (at most `maxPayload`).
+        while start < end {
+            var data = [UInt8](repeating: 0, count: min(scanWindow, end - start))
+            let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(start)) }
+            guard n > 0 else { break }
+            if n < data.count { data.removeLast(data.count - n) }
+            let consumed = scanWindow(&s, segment: i, data, at: start, last: start + n >= end)
+            guard consumed > 0 else { break }
+            start += consumed
+        }
+        s.segments[i].scanned = start
+    }
+
+    static let scanWindow = 8 << 20
+
+    /// Indexes the records of one window of a segment (`data`, read at offset `start`); returns how many bytes it
+    /// is done with. A record that runs past a window that is not the last is left for the next window.
+    private static func scanWindow(_ s: inout State, segment i: Int, _ data: [UInt8], at start: Int, last: Bool) -> Int
+    {
         var pos = 0
         while pos + headerSize <= data.count {
             guard data[pos..<pos + 4].elementsEqual(magic) else {
@@ -181,6 +196,7 @@ public final class VectorCache: Sendable {
                 continue
             }
             if pos + headerSize + length > data.count {
+                if !last { break }  // the rest of the record is in the next window
                 // Either a writer is mid-record (nothing follows yet) or the length is corrupt (records follow).
                 let next = resync(data, from: pos + 1)
                 if next + headerSize > data.count { break }
@@ -198,7 +214,7 @@ public final class VectorCache: Sendable {
                 pos = resync(data, from: pos + 1)
             }
         }
-        s.segments[i].scanned = start + min(pos, data.count)
+        return min(pos, data.count)
     }
 
     private static func resync(_ data: [UInt8], from: Int) -> Int {

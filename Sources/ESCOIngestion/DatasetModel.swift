@@ -121,15 +121,34 @@ public struct DatasetModel: Sendable {
 /// Documents pulled one at a time from a file; used by one task at a time.
 public final class DocumentStream {
     private let nextDocument: () throws -> ConceptDocument?
+    private var held: ConceptDocument?  // read, but left for the next batch
 
     init(_ next: @escaping () throws -> ConceptDocument?) { nextDocument = next }
 
-    public func next() throws -> ConceptDocument? { try nextDocument() }
+    public func next() throws -> ConceptDocument? {
+        if let d = held {
+            held = nil
+            return d
+        }
+        return try nextDocument()
+    }
 
-    /// Up to `max` documents; empty at the end.
-    public func next(max: Int) throws -> [ConceptDocument] {
+    /// Up to `max` documents whose `weight`s sum to at most `budget` (a first document heavier than the budget
+    /// goes alone); empty at the end.
+    public func next(
+        max: Int, budget: Int = .max, weight: (ConceptDocument) -> Int = { _ in 0 }
+    ) throws -> [ConceptDocument] {
         var out: [ConceptDocument] = []
-        while out.count < max, let d = try next() { out.append(d) }
+        var total = 0
+        while out.count < max, let d = try next() {
+            let w = weight(d)
+            if !out.isEmpty && total + w > budget {
+                held = d
+                break
+            }
+            total += w
+            out.append(d)
+        }
         return out
     }
 }

@@ -118,6 +118,11 @@ public struct Ingestor: Sendable {
         return step.className.map { model.count($0) } ?? 0
     }
 
+    /// References in one batch of a relation step, at most (an object with more goes alone). 200 occupations
+    /// carry ~9,000 references; a batch of them in flight, as beacons, request and response, was ~10 MB, and
+    /// with five batches in flight that step was the run's memory peak.
+    static let maxReferencesPerBatch = 2_000
+
     /// Streams the class's documents from the dataset and writes them, vectorising batch k+1 while batch k is
     /// written: the vectorizer is the bottleneck, keep it busy.
     func writeConcepts(_ step: IngestionStep, withReferences: Bool) async throws -> String {
@@ -126,7 +131,10 @@ public struct Ingestor: Sendable {
         let relations = model.relations
         let size = settings.batchSize
         let written = try await pipeline(className: className, count: model.count(className), step: step) {
-            try documents.next(max: size)
+            guard withReferences else { return try documents.next(max: size) }
+            return try documents.next(max: size, budget: Self.maxReferencesPerBatch) {
+                relations.referenceCount(className, $0.uri)
+            }
         } produce: { docs in
             let vectors = try await vectorizer.vectorize(docs.map(\.text))
             return zip(docs, vectors).map { doc, v in

@@ -171,6 +171,12 @@ public struct RelationIndex: Sendable {
         return lists(n).map { ($0.property, $0.targets.count) }.sorted { $0.property < $1.property }
     }
 
+    /// References held by the document `className`/`uri`.
+    public func referenceCount(_ className: String, _ uri: String) -> Int {
+        guard let n = concepts.number(className, uri), Int(n) + 1 < start.count else { return 0 }
+        return Int(start[Int(n) + 1] - start[Int(n)])
+    }
+
     /// References held by the documents of `className`.
     public func referenceCount(_ className: String) -> Int {
         guard start.count == concepts.count + 1 else { return 0 }

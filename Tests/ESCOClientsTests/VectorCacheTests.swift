@@ -53,6 +53,41 @@ struct VectorCacheTests {
         #expect((0..<200).allSatisfy { c.get("w0-\($0)", model: "m") == [Float($0), 0] })
     }
 
+    /// A segment is read a window at a time (a whole cache read at once was a second run's peak memory): records
+    /// that straddle a window are indexed, and a corrupt one there costs only itself.
+    @Test func segmentsLargerThanAScanWindowAreIndexedWholeAndDamageStaysLocal() throws {
+        let dir = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let cache = try VectorCache(directory: dir)
+        let dims = 384
+        let recordSize = VectorCache.headerSize + VectorCache.keySize + dims * 4
+        let count = VectorCache.scanWindow / recordSize + 700
+        let vector = { (i: Int) in (0..<dims).map { Float(i) + Float($0) / 1000 } }
+        try cache.put((0..<count).map { (text: "t\($0)", vector: vector($0)) }, model: "m")
+        let file = try #require(try segments(dir).first)
+        #expect(try FileManager.default.attributesOfItem(atPath: file)[.size] as? Int == count * recordSize)
+        let reopened = try VectorCache(directory: dir)
+        #expect(reopened.count == count && reopened.skippedRecords == 0)
+        let straddling = VectorCache.scanWindow / recordSize
+        #expect(
+            straddling * recordSize < VectorCache.scanWindow && (straddling + 1) * recordSize > VectorCache.scanWindow)
+        for i in [0, straddling - 1, straddling, straddling + 1, count - 1] {
+            #expect(reopened.get("t\(i)", model: "m") == vector(i))
+        }
+        // One byte of the straddling record's vector flipped.
+        let handle = try #require(FileHandle(forUpdatingAtPath: file))
+        try handle.seek(toOffset: UInt64(straddling * recordSize + recordSize - 8))
+        let byte = try #require(try handle.read(upToCount: 1)?.first)
+        try handle.seek(toOffset: UInt64(straddling * recordSize + recordSize - 8))
+        try handle.write(contentsOf: [byte ^ 0xFF])
+        try handle.close()
+        let damaged = try VectorCache(directory: dir)
+        #expect(damaged.count == count - 1 && damaged.skippedRecords == 1)
+        #expect(damaged.get("t\(straddling)", model: "m") == nil)
+        #expect(damaged.get("t\(straddling + 1)", model: "m") == vector(straddling + 1))
+        #expect(damaged.get("t\(count - 1)", model: "m") == vector(count - 1))
+    }
+
     @Test func tornTailAndCorruptMiddleAreSkipped() throws {
         let dir = tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }

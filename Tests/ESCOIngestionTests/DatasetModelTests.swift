@@ -79,6 +79,25 @@ import Testing
         }
     }
 
+    @Test func batchesStopAtTheirBudgetAndAHeavierDocumentGoesAlone() throws {
+        try DatasetFixture.withMinimal(replacing: ["skills_en.csv": Self.skills]) { path in
+            let model = try DatasetModel(dataset: try ESCODataset.open(path), fingerprint: "f")
+            let weight = ["http://x/skill/1": 3, "http://x/skill/2": 9, "http://x/skill/3": 1]
+            let stream = try model.documents("Skill")
+            var batches: [[String]] = []
+            while case let batch = try stream.next(max: 10, budget: 5, weight: { weight[$0.uri] ?? 0 }), !batch.isEmpty
+            {
+                batches.append(batch.map(\.uri))
+            }
+            // 3 fits; 3 + 9 does not, so skill 2 waits and then goes alone (9 > 5); then skill 3.
+            #expect(batches == [["http://x/skill/1"], ["http://x/skill/2"], ["http://x/skill/3"]])
+            let counted = try model.documents("Skill")
+            #expect(try counted.next(max: 2).map(\.uri) == ["http://x/skill/1", "http://x/skill/2"])
+            #expect(try counted.next(max: 2).map(\.uri) == ["http://x/skill/3"])
+            #expect(try counted.next(max: 2).isEmpty)
+        }
+    }
+
     @Test func aFileReplacedAfterTheRunStartedFailsWhenItIsReadAgain() throws {
         try DatasetFixture.withMinimal(replacing: ["skills_en.csv": Self.skills]) { path in
             let dataset = try ESCODataset.open(path)
