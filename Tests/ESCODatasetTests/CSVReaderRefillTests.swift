@@ -1,3 +1,4 @@
+import ESCOCore
 import Testing
 
 @testable import ESCODataset
@@ -58,6 +59,24 @@ import Testing
         let parsed = try parse(Self.csv(rows), step: step)
         #expect(parsed.count == rows.count)
         for (got, want) in zip(parsed, rows) { #expect(got == want) }
+    }
+
+    @Test func randomRowsReadBackWhateverTheReadSizes() throws {
+        // Fields made of pieces that need quoting, escaping or several bytes, in reads of 1 to 70 bytes.
+        let pieces = ["a", "http://data.europa.eu/esco/skill/", ",", "\"", "\n", "\r\n", " ", "é", "€", "¢¬Ê", "\"\""]
+        var generator = SplitMix64(seed: 16)
+        for _ in 0..<300 {
+            let rows = (0..<Int.random(in: 1...6, using: &generator)).map { _ in
+                let row = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+                    (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+                        pieces.randomElement(using: &generator)!
+                    }.joined()
+                }
+                return row == [""] ? ["x"] : row  // one empty field would be a blank line, which is skipped
+            }
+            let step = Int.random(in: 1...70, using: &generator)
+            #expect(try parse(Self.csv(rows), step: step) == rows, "step \(step)")
+        }
     }
 
     @Test func specialsAtEveryOffsetOfAnEightByteWord() throws {
