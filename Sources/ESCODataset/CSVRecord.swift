@@ -1,45 +1,47 @@
 import ESCOCore
 
-/// One parsed CSV record: field contents back to back, with the end offset of each field.
+/// One parsed CSV record: a view of its fields in the reader's buffer, valid until the reader's next `next()`
+/// (do not keep it longer; copy what must outlive the row, e.g. with `string(_:)`). It holds no references, so
+/// passing it around costs no retain or release per row.
 struct CSVRecord {
-    var bytes: [UInt8] = []
-    var ends: [Int] = []
+    /// The reader's buffer, and each field's start and end offsets in it, two per field.
+    private let bytes: UnsafePointer<UInt8>?
+    private let bounds: UnsafePointer<Int>?
+    /// Fields in the record.
+    let count: Int
     /// Physical line (1-based) where the record starts.
-    var line = 0
+    let line: Int
 
-    var count: Int { ends.count }
+    init(bytes: UnsafePointer<UInt8>?, bounds: UnsafePointer<Int>?, count: Int, line: Int) {
+        self.bytes = bytes
+        self.bounds = bounds
+        self.count = count
+        self.line = line
+    }
+
+    /// The field's bytes (empty for a field the (ragged) row does not have).
+    private func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        guard index >= 0, index < count, let bytes, let bounds else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let start = bounds[2 * index]
+        return UnsafeBufferPointer(start: bytes + start, count: bounds[2 * index + 1] - start)
+    }
 
     /// The field's text; "" for a field the (ragged) row does not have.
-    func string(_ index: Int) -> String {
-        guard index >= 0, index < ends.count else { return "" }
-        let start = index == 0 ? 0 : ends[index - 1]
-        return String(decoding: bytes[start..<ends[index]], as: UTF8.self)
-    }
+    func string(_ index: Int) -> String { String(decoding: field(index), as: UTF8.self) }
 
     /// The field's bytes, valid only inside `body` (empty for a field the row does not have): no allocation.
     func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        guard index >= 0, index < ends.count else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
-        let start = index == 0 ? 0 : ends[index - 1]
-        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<ends[index]])) }
+        try body(field(index))
     }
 
     /// Whether the field is exactly `text` (ASCII), without making a String.
     func field(_ index: Int, is text: StaticString) -> Bool {
-        withField(index) { field in
-            field.count == text.utf8CodeUnitCount
-                && (field.count == 0 || memcmpBytes(field.baseAddress!, text.utf8Start, field.count))
-        }
+        let field = field(index)
+        return field.count == text.utf8CodeUnitCount
+            && (field.count == 0 || memcmpBytes(field.baseAddress!, text.utf8Start, field.count))
     }
 
-    func isEmpty(_ index: Int) -> Bool {
-        guard index >= 0, index < ends.count else { return true }
-        return (index == 0 ? 0 : ends[index - 1]) == ends[index]
-    }
-
-    mutating func reset() {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-    }
+    func isEmpty(_ index: Int) -> Bool { field(index).count == 0 }
 }
 
 /// Offset of the first byte of the first invalid UTF-8 sequence, or nil. An incomplete sequence at the end

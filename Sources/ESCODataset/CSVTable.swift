@@ -16,7 +16,7 @@ final class CSVTable {
     /// `ragged`: rows may omit trailing fields (skillsHierarchy). `hasher` gets every decompressed byte of the
     /// file (the fingerprint); it is complete once `next()` has answered false.
     init(file: DatasetFile, required: [String], ragged: Bool = false, hasher: SHA256? = nil) throws {
-        // Inflating and hashing run ahead on their own thread while this one parses.
+        // Inflating runs ahead on its own thread while this one hashes and parses (see PrefetchingSource).
         reader = CSVReader(source: PrefetchingSource(try file.openSource(), hasher: hasher), name: file.source)
         self.ragged = ragged
         guard try reader.next() else {
