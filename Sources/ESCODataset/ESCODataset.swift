@@ -68,27 +68,51 @@ public struct ESCODataset: Sendable {
     }
 
     /// Members of all collection files present, collection by collection in `CollectionKind` order.
-    public func forEachCollectionMember(_ body: (CollectionMemberRecord) throws -> Void) throws {
+    /// `expecting` (here and in the relation readers): the fingerprint's sha256 per file name; a file that differs
+    /// throws `DatasetError.Code.changed` once read (none given: no check).
+    public func forEachCollectionMember(
+        expecting hashes: [String: String] = [:], _ body: (CollectionMemberRecord) throws -> Void
+    ) throws {
         for kind in CollectionKind.allCases {
-            try cursor(.collection(kind), ) { RecordDecoder.collectionMember(kind, $0) }.forEach(body)
+            try cursor(.collection(kind), expecting: expected(kind: .collection(kind), hashes)) {
+                RecordDecoder.collectionMember(kind, $0)
+            }.forEach(body)
         }
     }
 
-    public func forEachOccupationSkillRelation(_ body: (OccupationSkillRelation) throws -> Void) throws {
-        try cursor(.occupationSkillRelations, decoder: RecordDecoder.occupationSkill).forEach(body)
+    public func forEachOccupationSkillRelation(
+        expecting hashes: [String: String] = [:], _ body: (OccupationSkillRelation) throws -> Void
+    ) throws {
+        try cursor(
+            .occupationSkillRelations, expecting: expected(kind: .occupationSkillRelations, hashes),
+            decoder: RecordDecoder.occupationSkill
+        ).forEach(body)
     }
 
-    public func forEachSkillSkillRelation(_ body: (SkillSkillRelation) throws -> Void) throws {
-        try cursor(.skillSkillRelations, decoder: RecordDecoder.skillSkill).forEach(body)
+    public func forEachSkillSkillRelation(
+        expecting hashes: [String: String] = [:], _ body: (SkillSkillRelation) throws -> Void
+    ) throws {
+        try cursor(
+            .skillSkillRelations, expecting: expected(kind: .skillSkillRelations, hashes),
+            decoder: RecordDecoder.skillSkill
+        ).forEach(body)
     }
 
     /// Both pillars: occupation pillar first, then skill pillar.
-    public func forEachBroaderRelation(_ body: (BroaderRelation) throws -> Void) throws {
+    public func forEachBroaderRelation(
+        expecting hashes: [String: String] = [:], _ body: (BroaderRelation) throws -> Void
+    ) throws {
         for pillar in [BroaderRelation.Pillar.occupation, .skill] {
             let kind: DatasetFile.Kind =
                 pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
-            try cursor(kind, ) { RecordDecoder.broader(pillar, kind, $0) }.forEach(body)
+            try cursor(kind, expecting: expected(kind: kind, hashes)) { RecordDecoder.broader(pillar, kind, $0) }
+                .forEach(body)
         }
+    }
+
+    /// The sha256 `hashes` give for the file of `kind` (nil: absent file, or no hashes given).
+    public func expected(kind: DatasetFile.Kind, _ hashes: [String: String]) -> String? {
+        file(kind).flatMap { hashes[$0.name] }
     }
 }
 

@@ -9,8 +9,9 @@ public struct DatasetModel: Sendable {
     public let dataset: ESCODataset
     /// The state fingerprint the run works under.
     public let fingerprint: String
-    /// The sha256 of each file the run started with, by file name: every later read of a file checks it, so a
-    /// dataset replaced during the run fails the step instead of mixing two datasets under one fingerprint.
+    /// The sha256 of each file the run started with, by file name: every read of a file after the fingerprint
+    /// (this model's and each step's) checks it, so a dataset replaced during the run fails instead of mixing
+    /// two datasets under one fingerprint.
     public let fileHashes: [String: String]
     public private(set) var relations = RelationIndex()
     /// The collection objects (a few, derived from the collection files): kept.
@@ -40,11 +41,11 @@ public struct DatasetModel: Sendable {
             }
         }
         var members: [CollectionKind: Int] = [:]
-        try dataset.forEachBroaderRelation { relations.addBroader($0) }
+        try dataset.forEachBroaderRelation(expecting: files) { relations.addBroader($0) }
         for (uri, code) in occupationCodes { relations.addOccupationISCOCode(occupationUri: uri, code: code) }
-        try dataset.forEachOccupationSkillRelation { relations.addOccupationSkill($0) }
-        try dataset.forEachSkillSkillRelation { relations.addSkillSkill($0) }
-        try dataset.forEachCollectionMember { m in
+        try dataset.forEachOccupationSkillRelation(expecting: files) { relations.addOccupationSkill($0) }
+        try dataset.forEachSkillSkillRelation(expecting: files) { relations.addSkillSkill($0) }
+        try dataset.forEachCollectionMember(expecting: files) { m in
             members[m.collection, default: 0] += 1
             relations.addCollectionMember(m)
         }
@@ -66,7 +67,7 @@ public struct DatasetModel: Sendable {
         func stream<R>(_ cursor: RecordCursor<R>, _ make: @escaping (R) -> ConceptDocument) -> DocumentStream {
             DocumentStream { try cursor.next().map(make) }
         }
-        func expected(_ kind: DatasetFile.Kind) -> String? { dataset.file(kind).flatMap { fileHashes[$0.name] } }
+        func expected(_ kind: DatasetFile.Kind) -> String? { dataset.expected(kind: kind, fileHashes) }
         switch className {
         case "ISCOGroup": return stream(try dataset.iscoGroups(expecting: expected(.iscoGroups)), ConceptDocument.init)
         case "SkillGroup":

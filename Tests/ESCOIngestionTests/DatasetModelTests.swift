@@ -112,8 +112,17 @@ import Testing
             #expect(e.code == .changed && e.file.hasSuffix("skills_en.csv"))
             #expect(e.description.contains("changed while it was being ingested"))
             // A model that starts from the new fingerprint reads it.
-            let again = try DatasetModel(dataset: dataset, fingerprint: "g", files: try dataset.fingerprint().files)
+            let hashes = try dataset.fingerprint().files
+            let again = try DatasetModel(dataset: dataset, fingerprint: "g", files: hashes)
             #expect(try again.loadDocuments("Skill").count == 3)
+            // A relation file replaced between the fingerprint and the model's own read fails that read.
+            let relations = path + "/skillSkillRelations.csv"
+            try (try Data(contentsOf: URL(fileURLWithPath: relations)) + Data("\r\n".utf8))
+                .write(to: URL(fileURLWithPath: relations))
+            let r = try #require(throws: DatasetError.self) {
+                try DatasetModel(dataset: dataset, fingerprint: "g", files: hashes)
+            }
+            #expect(r.code == .changed && r.file.hasSuffix("skillSkillRelations.csv"))
         }
     }
 
