@@ -1,6 +1,6 @@
 public import ESCOClients
 public import ESCOConfig
-public import ESCOCore
+import ESCOCore
 public import ESCODataset
 public import Logging
 

@@ -1,4 +1,4 @@
-public import ESCOCore
+import ESCOCore
 public import ESCODataset
 
 /// The fingerprint stored with the state: the dataset's content, the embedding recipe, whether label vectors
