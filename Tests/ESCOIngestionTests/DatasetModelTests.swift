@@ -56,6 +56,35 @@ import Testing
         }
     }
 
+    @Test func collectionsAreObjectsEvenWhenEveryMemberDangles() throws {
+        let header =
+            "conceptType,conceptUri,preferredLabel,status,skillType,reuseLevel,altLabels,description,"
+            + "broaderConceptUri,broaderConceptPT"
+        try DatasetFixture.withMinimal(replacing: [
+            "skills_en.csv": Self.skills,
+            "digitalSkillsCollection_en.csv": Self.csv([
+                header, "KnowledgeSkillCompetence,http://x/skill/2,two,released,,,,,,",
+                "KnowledgeSkillCompetence,http://x/skill/404,gone,released,,,,,,",
+            ]),
+            "greenSkillsCollection_en.csv": Self.csv([
+                header, "KnowledgeSkillCompetence,http://x/skill/405,gone,released,,,,,,",
+            ]),
+        ]) { path in
+            let model = try DatasetModel(dataset: try ESCODataset.open(path), fingerprint: "f")
+            let collections = try model.loadDocuments("SkillCollection")
+            #expect(collections.map(\.uri) == [CollectionKind.digital, .green].map(\.conceptSchemeURI))
+            #expect(model.count("SkillCollection") == 2)
+            // Prune keeps both objects, the one without a single valid member too.
+            #expect(try model.objectIDs("SkillCollection") == Set(collections.map { ObjectKey($0.id)! }))
+            let digital = CollectionKind.digital.conceptSchemeURI
+            #expect(model.relations.targets("SkillCollection", digital, "skills").map(\.uri) == ["http://x/skill/2"])
+            #expect(model.relations.targets("Skill", "http://x/skill/2", "collections").map(\.uri) == [digital])
+            #expect(
+                model.relations.dangling["collection:digital"] == 1 && model.relations.dangling["collection:green"] == 1
+            )
+        }
+    }
+
     @Test func documentsAndLabelsAreStreamedInDatasetOrderWithTheirCounts() throws {
         try DatasetFixture.withMinimal(replacing: ["skills_en.csv": Self.skills]) { path in
             let model = try DatasetModel(dataset: try ESCODataset.open(path), fingerprint: "f")
