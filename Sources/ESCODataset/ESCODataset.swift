@@ -26,36 +26,38 @@ public struct ESCODataset: Sendable {
 
     /// A cursor over `kind`'s rows decoded by `decoder` (given the table, once, to look up its columns); a cursor
     /// with no rows when the (optional) file is absent.
-    /// `expecting`: the file's sha256 (of its decompressed bytes) in the fingerprint the caller works under; the
-    /// cursor then hashes what it reads and throws `DatasetError.Code.changed` at the end if the file differs.
+    ///
+    /// `expecting` (here and in every public reader): the sha256 of each file's decompressed bytes, by file name,
+    /// in the fingerprint the caller works under. The cursor then hashes what it reads and throws
+    /// `DatasetError.Code.changed` at the end if the file differs (none given for the file: no check).
     func cursor<Record>(
-        _ kind: DatasetFile.Kind, expecting sha256: String? = nil,
+        _ kind: DatasetFile.Kind, expecting hashes: [String: String] = [:],
         decoder: (CSVTable) -> (CSVTable) throws -> Record
     ) throws -> RecordCursor<Record> {
-        guard let file = file(kind) else { return RecordCursor(table: nil, hasher: nil, expected: nil) { _ in nil } }
-        let hasher = sha256 == nil ? nil : SHA256()
+        guard let file = file(kind) else { return RecordCursor(source: nil, expected: nil) }
+        let expected = hashes[file.name]
+        let hasher = expected == nil ? nil : SHA256()
         let table = try CSVTable(
             file: file, required: kind.requiredColumns, ragged: kind == .skillsHierarchy, hasher: hasher)
-        let decode = decoder(table)
-        return RecordCursor(table: table, hasher: hasher, expected: sha256) { try decode($0) }
+        return RecordCursor(source: (table, decoder(table), hasher), expected: expected)
     }
 
     /// ISCO groups, skill groups, skills, occupations, pulled one at a time: an ingestion step reads a batch,
     /// awaits its upload, then reads the next (each step reads its file again, so no step holds the dataset).
-    public func iscoGroups(expecting sha256: String? = nil) throws -> RecordCursor<ISCOGroupRecord> {
-        try cursor(.iscoGroups, expecting: sha256, decoder: RecordDecoder.iscoGroup)
+    public func iscoGroups(expecting hashes: [String: String] = [:]) throws -> RecordCursor<ISCOGroupRecord> {
+        try cursor(.iscoGroups, expecting: hashes, decoder: RecordDecoder.iscoGroup)
     }
 
-    public func skillGroups(expecting sha256: String? = nil) throws -> RecordCursor<SkillGroupRecord> {
-        try cursor(.skillGroups, expecting: sha256, decoder: RecordDecoder.skillGroup)
+    public func skillGroups(expecting hashes: [String: String] = [:]) throws -> RecordCursor<SkillGroupRecord> {
+        try cursor(.skillGroups, expecting: hashes, decoder: RecordDecoder.skillGroup)
     }
 
-    public func skills(expecting sha256: String? = nil) throws -> RecordCursor<SkillRecord> {
-        try cursor(.skills, expecting: sha256, decoder: RecordDecoder.skill)
+    public func skills(expecting hashes: [String: String] = [:]) throws -> RecordCursor<SkillRecord> {
+        try cursor(.skills, expecting: hashes, decoder: RecordDecoder.skill)
     }
 
-    public func occupations(expecting sha256: String? = nil) throws -> RecordCursor<OccupationRecord> {
-        try cursor(.occupations, expecting: sha256, decoder: RecordDecoder.occupation)
+    public func occupations(expecting hashes: [String: String] = [:]) throws -> RecordCursor<OccupationRecord> {
+        try cursor(.occupations, expecting: hashes, decoder: RecordDecoder.occupation)
     }
 
     public func forEachISCOGroup(_ body: (ISCOGroupRecord) throws -> Void) throws { try iscoGroups().forEach(body) }
@@ -68,13 +70,11 @@ public struct ESCODataset: Sendable {
     }
 
     /// Members of all collection files present, collection by collection in `CollectionKind` order.
-    /// `expecting` (here and in the relation readers): the fingerprint's sha256 per file name; a file that differs
-    /// throws `DatasetError.Code.changed` once read (none given: no check).
     public func forEachCollectionMember(
         expecting hashes: [String: String] = [:], _ body: (CollectionMemberRecord) throws -> Void
     ) throws {
         for kind in CollectionKind.allCases {
-            try cursor(.collection(kind), expecting: expected(kind: .collection(kind), hashes)) {
+            try cursor(.collection(kind), expecting: hashes) {
                 RecordDecoder.collectionMember(kind, $0)
             }.forEach(body)
         }
@@ -84,7 +84,7 @@ public struct ESCODataset: Sendable {
         expecting hashes: [String: String] = [:], _ body: (OccupationSkillRelation) throws -> Void
     ) throws {
         try cursor(
-            .occupationSkillRelations, expecting: expected(kind: .occupationSkillRelations, hashes),
+            .occupationSkillRelations, expecting: hashes,
             decoder: RecordDecoder.occupationSkill
         ).forEach(body)
     }
@@ -93,7 +93,7 @@ public struct ESCODataset: Sendable {
         expecting hashes: [String: String] = [:], _ body: (SkillSkillRelation) throws -> Void
     ) throws {
         try cursor(
-            .skillSkillRelations, expecting: expected(kind: .skillSkillRelations, hashes),
+            .skillSkillRelations, expecting: hashes,
             decoder: RecordDecoder.skillSkill
         ).forEach(body)
     }
@@ -105,44 +105,36 @@ public struct ESCODataset: Sendable {
         for pillar in [BroaderRelation.Pillar.occupation, .skill] {
             let kind: DatasetFile.Kind =
                 pillar == .occupation ? .broaderRelationsOccPillar : .broaderRelationsSkillPillar
-            try cursor(kind, expecting: expected(kind: kind, hashes)) { RecordDecoder.broader(pillar, kind, $0) }
+            try cursor(kind, expecting: hashes) { RecordDecoder.broader(pillar, kind, $0) }
                 .forEach(body)
         }
-    }
-
-    /// The sha256 `hashes` give for the file of `kind` (nil: absent file, or no hashes given).
-    public func expected(kind: DatasetFile.Kind, _ hashes: [String: String]) -> String? {
-        file(kind).flatMap { hashes[$0.name] }
     }
 }
 
 /// One file's records, pulled one at a time by the caller (an async step that reads a batch, then awaits its
 /// upload, cannot run inside a `forEach` closure). Used by one task at a time.
 public final class RecordCursor<Record> {
-    private let table: CSVTable?
-    private let hasher: SHA256?
+    /// The open file, its row decoder and the hasher the file is checked with; nil for an absent file.
+    private let source: (table: CSVTable, decode: (CSVTable) throws -> Record, hasher: SHA256?)?
     private let expected: String?
-    private let decode: (CSVTable) throws -> Record?
     private var finished = false
 
-    init(table: CSVTable?, hasher: SHA256?, expected: String?, decode: @escaping (CSVTable) throws -> Record?) {
-        self.table = table
-        self.hasher = hasher
+    init(source: (CSVTable, (CSVTable) throws -> Record, SHA256?)?, expected: String?) {
+        self.source = source
         self.expected = expected
-        self.decode = decode
     }
 
     /// The next record, or nil at the end of the file (after checking its hash, when the cursor expects one).
     public func next() throws -> Record? {
-        guard !finished, let table else { return nil }
-        if try table.next(), let record = try decode(table) { return record }
+        guard !finished, let source else { return nil }
+        if try source.table.next() { return try source.decode(source.table) }
         finished = true
-        if let expected, let actual = hasher?.finalize(), actual != expected {
+        if let expected, let actual = source.hasher?.finalize(), actual != expected {
             throw DatasetError(
-                code: .changed, file: table.reader.name,
-                message: "the file changed while it was being ingested (sha256 \(actual.prefix(12))…, "
-                    + "\(expected.prefix(12))… when the run started); nothing read from it is kept as done: "
-                    + "run the ingestion again once the dataset is no longer being replaced")
+                code: .changed, file: source.table.reader.name,
+                message: "the file changed while it was being ingested (its sha256 is now \(actual.prefix(12))…, "
+                    + "was \(expected.prefix(12))… when the run started); nothing read from it is kept as done. "
+                    + "Run the ingestion again once the dataset is no longer being replaced")
         }
         return nil
     }

@@ -67,14 +67,11 @@ public struct DatasetModel: Sendable {
         func stream<R>(_ cursor: RecordCursor<R>, _ make: @escaping (R) -> ConceptDocument) -> DocumentStream {
             DocumentStream { try cursor.next().map(make) }
         }
-        func expected(_ kind: DatasetFile.Kind) -> String? { dataset.expected(kind: kind, fileHashes) }
         switch className {
-        case "ISCOGroup": return stream(try dataset.iscoGroups(expecting: expected(.iscoGroups)), ConceptDocument.init)
-        case "SkillGroup":
-            return stream(try dataset.skillGroups(expecting: expected(.skillGroups)), ConceptDocument.init)
-        case "Skill": return stream(try dataset.skills(expecting: expected(.skills)), ConceptDocument.init)
-        case "Occupation":
-            return stream(try dataset.occupations(expecting: expected(.occupations)), ConceptDocument.init)
+        case "ISCOGroup": return stream(try dataset.iscoGroups(expecting: fileHashes), ConceptDocument.init)
+        case "SkillGroup": return stream(try dataset.skillGroups(expecting: fileHashes), ConceptDocument.init)
+        case "Skill": return stream(try dataset.skills(expecting: fileHashes), ConceptDocument.init)
+        case "Occupation": return stream(try dataset.occupations(expecting: fileHashes), ConceptDocument.init)
         case "SkillCollection":
             var remaining = collections[...]
             return DocumentStream { remaining.popFirst() }
