@@ -110,10 +110,6 @@ public struct DatasetModel: Sendable {
             while let label = try stream.next() { ids.insert(ObjectKey(label.id)!) }
             return ids
         }
-        if className == "SkillCollection" {
-            // From the documents: a collection whose members are all dangling has an object but no number.
-            return Set(collections.map { ObjectKey($0.id)! })
-        }
         let c = relations.concepts
         for n in 0..<c.count where c.classNames[n] == className { ids.insert(ObjectKey(c.ids[n])!) }
         return ids

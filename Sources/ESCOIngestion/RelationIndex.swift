@@ -165,12 +165,6 @@ public struct RelationIndex: Sendable {
         return out
     }
 
-    /// The document's property names with references, sorted, with their list lengths.
-    func listLengths(_ uri: String, _ className: String) -> [(property: String, count: Int)] {
-        guard let n = concepts.number(className, uri) else { return [] }
-        return lists(n).map { ($0.property, $0.targets.count) }.sorted { $0.property < $1.property }
-    }
-
     /// References held by the document `className`/`uri`.
     public func referenceCount(_ className: String, _ uri: String) -> Int {
         guard let n = concepts.number(className, uri), Int(n) + 1 < start.count else { return 0 }
@@ -241,13 +235,14 @@ public struct RelationIndex: Sendable {
     }
 
     public mutating func addCollectionMember(_ m: CollectionMemberRecord) {
+        // Numbered at its first row, dangling or not: a collection is an object as soon as its file has a row.
+        let c = concepts.collection(m.collection)
         guard let member = concepts.number(m.conceptUri),
             concepts.classNames[Int(member)] == "Skill" || concepts.classNames[Int(member)] == "Occupation"
         else {
             dangling["collection:" + m.collection.rawValue, default: 0] += 1
             return
         }
-        let c = concepts.collection(m.collection)
         link(member, "collections", c, concepts.classNames[Int(member)] == "Skill" ? "skills" : "occupations")
     }
 }

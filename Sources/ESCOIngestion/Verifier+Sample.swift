@@ -9,9 +9,11 @@ extension Verifier {
             var seen: Set<String> = []
             // Concepts are numbered in dataset order, collections in CollectionKind order: document order.
             for n in 0..<concepts.count where concepts.classNames[n] == className {
-                for (property, count) in model.relations.listLengths(concepts.uris[n], className)
-                where seen.insert(property).inserted {
-                    out.append(SampleEntry(className: className, id: concepts.ids[n], property: property, count: count))
+                let lists = model.relations.properties(className, concepts.uris[n]).sorted { $0.key < $1.key }
+                for (property, targets) in lists where seen.insert(property).inserted {
+                    out.append(
+                        SampleEntry(className: className, id: concepts.ids[n], property: property, count: targets.count)
+                    )
                 }
             }
         }
