@@ -1,5 +1,6 @@
 public import ESCOCore
 public import ESCODataset
+public import Foundation
 
 /// What an ingestion keeps of the dataset for the whole run: the concepts' numbers and IDs, counts, and the
 /// complete relation index, from one read of the files. Documents are not kept: each step streams them from
@@ -87,8 +88,27 @@ public struct DatasetModel: Sendable {
         return out
     }
 
-    /// Streams every Label document, in a stable order: class by class (`labelledClasses`), concept by concept.
-    public func labels() throws -> LabelStream { LabelStream(model: self) }
+    /// Streams every Label document, in a stable order: class by class (`labelledClasses`), concept by concept,
+    /// reading the concept files again.
+    public func labels() -> PullStream<LabelDocument> {
+        var classes = Self.labelledClasses[...]
+        var concepts: DocumentStream?
+        var pending: [LabelDocument] = []  // the current concept's labels, last first
+        return PullStream {
+            while pending.isEmpty {
+                if concepts == nil {
+                    guard let className = classes.popFirst() else { return nil }
+                    concepts = try documents(className)
+                }
+                guard let doc = try concepts?.next() else {
+                    concepts = nil
+                    continue
+                }
+                pending = doc.labels.reversed().map { LabelDocument(concept: doc, type: $0.type, text: $0.text) }
+            }
+            return pending.popLast()
+        }
+    }
 
     /// Documents per class.
     public func count(_ className: String) -> Int { counts[className] ?? 0 }
@@ -102,114 +122,53 @@ public struct DatasetModel: Sendable {
         return c
     }
 
-    /// IDs of every object of `className` (for pruning). Ours are uuid5s, so every one makes a key.
-    public func objectIDs(_ className: String) throws -> Set<ObjectKey> {
-        var ids: Set<ObjectKey> = []
+    /// IDs of every object of `className` (for pruning), as UUIDs: 134k label IDs as 36-character strings cost
+    /// ~10 MB. Ours are uuid5s, so every one parses.
+    public func objectIDs(_ className: String) throws -> Set<UUID> {
+        var ids: Set<UUID> = []
         if className == "Label" {
-            let stream = try labels()
-            while let label = try stream.next() { ids.insert(ObjectKey(label.id)!) }
+            let stream = labels()
+            while let label = try stream.next() { ids.insert(UUID(uuidString: label.id)!) }
             return ids
         }
         let c = relations.concepts
-        for n in 0..<c.count where c.classNames[n] == className { ids.insert(ObjectKey(c.ids[n])!) }
+        for n in 0..<c.count where c.classNames[n] == className { ids.insert(UUID(uuidString: c.ids[n])!) }
         return ids
     }
 }
 
-/// Documents pulled one at a time from a file; used by one task at a time.
-public final class DocumentStream {
-    private let nextDocument: () throws -> ConceptDocument?
-    private var held: ConceptDocument?  // read, but left for the next batch
+/// Items pulled one at a time (documents read from their file, labels made from them); used by one task at a
+/// time.
+public final class PullStream<Element> {
+    private let nextItem: () throws -> Element?
+    private var held: Element?  // read, but left for the next batch
 
-    init(_ next: @escaping () throws -> ConceptDocument?) { nextDocument = next }
+    init(_ next: @escaping () throws -> Element?) { nextItem = next }
 
-    public func next() throws -> ConceptDocument? {
-        if let d = held {
+    public func next() throws -> Element? {
+        if let item = held {
             held = nil
-            return d
+            return item
         }
-        return try nextDocument()
+        return try nextItem()
     }
 
-    /// Up to `max` documents whose `weight`s sum to at most `budget` (a first document heavier than the budget
-    /// goes alone); empty at the end.
-    public func next(
-        max: Int, budget: Int = .max, weight: (ConceptDocument) -> Int = { _ in 0 }
-    ) throws -> [ConceptDocument] {
-        var out: [ConceptDocument] = []
+    /// Up to `max` items whose `weight`s sum to at most `budget` (a first item heavier than the budget goes
+    /// alone); empty at the end.
+    public func next(max: Int, budget: Int = .max, weight: (Element) -> Int = { _ in 0 }) throws -> [Element] {
+        var out: [Element] = []
         var total = 0
-        while out.count < max, let d = try next() {
-            let w = weight(d)
+        while out.count < max, let item = try next() {
+            let w = weight(item)
             if !out.isEmpty && total + w > budget {
-                held = d
+                held = item
                 break
             }
             total += w
-            out.append(d)
+            out.append(item)
         }
         return out
     }
 }
 
-/// Label documents of every labelled class, pulled one at a time, reading the concept files again.
-public final class LabelStream {
-    private let model: DatasetModel
-    private var classIndex = 0
-    private var concepts: DocumentStream?
-    private var pending: [LabelDocument] = []
-
-    init(model: DatasetModel) { self.model = model }
-
-    public func next() throws -> LabelDocument? {
-        while pending.isEmpty {
-            if concepts == nil {
-                guard classIndex < DatasetModel.labelledClasses.count else { return nil }
-                concepts = try model.documents(DatasetModel.labelledClasses[classIndex])
-                classIndex += 1
-            }
-            guard let doc = try concepts?.next() else {
-                concepts = nil
-                continue
-            }
-            pending = doc.labels.reversed().map { LabelDocument(concept: doc, type: $0.type, text: $0.text) }
-        }
-        return pending.popLast()
-    }
-
-    /// Up to `max` labels; empty at the end.
-    public func next(max: Int) throws -> [LabelDocument] {
-        var out: [LabelDocument] = []
-        while out.count < max, let l = try next() { out.append(l) }
-        return out
-    }
-}
-
-/// A Weaviate object ID as two 64-bit words: 134k label IDs as 36-character strings cost ~10 MB.
-public struct ObjectKey: Hashable, Sendable {
-    private let high: UInt64
-    private let low: UInt64
-
-    /// nil for text that is not a UUID (32 hex digits, dashes anywhere, either case: Weaviate answers lowercase).
-    public init?(_ id: String) {
-        var high: UInt64 = 0
-        var low: UInt64 = 0
-        var digits = 0
-        for b in id.utf8 where b != UInt8(ascii: "-") {
-            guard digits < 32, let v = Self.hexValue(b) else { return nil }
-            if digits < 16 { high = high << 4 | v } else { low = low << 4 | v }
-            digits += 1
-        }
-        guard digits == 32 else { return nil }
-        self.high = high
-        self.low = low
-    }
-
-    private static func hexValue(_ b: UInt8) -> UInt64? {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt64(b - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt64(b - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt64(b - UInt8(ascii: "A") + 10)
-        default: nil
-        }
-    }
-}
+public typealias DocumentStream = PullStream<ConceptDocument>

@@ -2,6 +2,7 @@ public import ESCOClients
 public import ESCOCore
 import ESCODataset
 public import ESCORuntime
+import Foundation
 public import Logging
 
 /// Reports progress to a person (progress bar) or to logs (periodic lines).
@@ -148,7 +149,7 @@ public struct Ingestor: Sendable {
     }
 
     func writeLabels() async throws -> String {
-        let labels = try model.labels()
+        let labels = model.labels()
         let size = settings.batchSize
         let written = try await pipeline(className: "Label", count: model.labelCount, step: .labels) {
             try labels.next(max: size)
@@ -176,14 +177,9 @@ public struct Ingestor: Sendable {
             uploads.forEach { $0.0.cancel() }
         }
         var taken = 0
-        var ended = false
         func startNext() throws {
-            guard !ended else { return }
-            let batch = try read()
-            guard !batch.isEmpty else {
-                ended = true
-                return
-            }
+            let batch = try read()  // empty at the end, and again if asked again
+            guard !batch.isEmpty else { return }
             taken += batch.count
             producing.append((Task { try await produce(batch) }, taken))
         }
@@ -221,7 +217,7 @@ public struct Ingestor: Sendable {
             let ids = try model.objectIDs(className)
             let extra = try await weaviate.listIDs(className: className, limit: .max).filter { id in
                 // An ID that is not a UUID is not one of ours to judge: left alone.
-                ObjectKey(id).map { !ids.contains($0) } ?? false
+                UUID(uuidString: id).map { !ids.contains($0) } ?? false
             }
             if !extra.isEmpty { try await weaviate.delete(className: className, ids: extra) }
             removed += extra.count

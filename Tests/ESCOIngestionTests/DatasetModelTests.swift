@@ -75,7 +75,7 @@ import Testing
             #expect(collections.map(\.uri) == [CollectionKind.digital, .green].map(\.conceptSchemeURI))
             #expect(model.count("SkillCollection") == 2)
             // Prune keeps both objects, the one without a single valid member too.
-            #expect(try model.objectIDs("SkillCollection") == Set(collections.map { ObjectKey($0.id)! }))
+            #expect(try model.objectIDs("SkillCollection") == Set(collections.map { UUID(uuidString: $0.id)! }))
             let digital = CollectionKind.digital.conceptSchemeURI
             #expect(model.relations.targets("SkillCollection", digital, "skills").map(\.uri) == ["http://x/skill/2"])
             #expect(model.relations.targets("Skill", "http://x/skill/2", "collections").map(\.uri) == [digital])
@@ -92,7 +92,7 @@ import Testing
                 try model.loadDocuments("Skill").map(\.uri) == [
                     "http://x/skill/1", "http://x/skill/2", "http://x/skill/3",
                 ])
-            let stream = try model.labels()
+            let stream = model.labels()
             var labels: [LabelDocument] = []
             while let l = try stream.next() { labels.append(l) }
             #expect(labels.count == model.labelCount)
@@ -101,10 +101,10 @@ import Testing
                 labels.map(\.text) == ["analysts", "group", "one", "uno", "ein", "two", "hidden two", "three", "dev"])
             #expect(Set(labels.map(\.id)).count == labels.count)
             let ids = try model.objectIDs("Label")
-            #expect(ids.count == labels.count && labels.allSatisfy { ids.contains(ObjectKey($0.id)!) })
+            #expect(ids.count == labels.count && labels.allSatisfy { ids.contains(UUID(uuidString: $0.id)!) })
             #expect(
                 try model.objectIDs("Skill")
-                    == Set(["1", "2", "3"].map { ObjectKey(ObjectID.uuid5("http://x/skill/" + $0))! }))
+                    == Set(["1", "2", "3"].map { UUID(uuidString: ObjectID.uuid5("http://x/skill/" + $0))! }))
         }
     }
 
@@ -155,13 +155,13 @@ import Testing
         }
     }
 
-    @Test func objectKeysCompareUUIDsInEitherCaseAndRejectOtherText() {
+    @Test func objectIDsCompareAsUUIDsInEitherCaseAndRejectOtherText() {
         let id = ObjectID.uuid5("http://x/skill/1")
-        #expect(ObjectKey(id) == ObjectKey(id.uppercased()))
-        #expect(ObjectKey(id) != ObjectKey(ObjectID.uuid5("http://x/skill/2")))
-        #expect(ObjectKey("not-a-uuid") == nil)
-        #expect(ObjectKey(id + "0") == nil)
-        #expect(ObjectKey(String(id.dropLast())) == nil)
+        #expect(UUID(uuidString: id) == UUID(uuidString: id.uppercased()))
+        #expect(UUID(uuidString: id) != UUID(uuidString: ObjectID.uuid5("http://x/skill/2")))
+        #expect(UUID(uuidString: "not-a-uuid") == nil)
+        #expect(UUID(uuidString: id + "0") == nil)
+        #expect(UUID(uuidString: String(id.dropLast())) == nil)
     }
 }
 
