@@ -29,11 +29,14 @@ public struct WeaviateObject: Sendable, Equatable {
 
     /// The REST body (`class`, `id`, `properties`, `vector` when present).
     public var json: JSONValue {
-        var o: [String: JSONValue] = [
-            "class": .string(className), "id": .string(id), "properties": .object(properties),
-        ]
+        var o = membersBeforeVector
         if let vector { o["vector"] = .array(vector.map { .number(Double($0)) }) }
         return .object(o)
+    }
+
+    /// Every member but `vector`, which sorts after all of them (the codec writes keys in sorted order).
+    private var membersBeforeVector: [String: JSONValue] {
+        ["class": .string(className), "id": .string(id), "properties": .object(properties)]
     }
 
     /// `{"objects":[…]}` for `POST /v1/batch/objects`: the bytes of `["objects": .array(objects.map(\.json))]`,
@@ -51,18 +54,14 @@ public struct WeaviateObject: Sendable, Equatable {
         return out
     }
 
-    /// `json`'s bytes (keys in the same sorted order), the vector written straight from its Floats.
+    /// `json`'s bytes: the other members as the codec writes them, then the vector straight from its Floats,
+    /// last as in sorted order.
     public func write(into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"class":"#.utf8)
-        JSONCodec.writeString(className, into: &out)
-        out.append(contentsOf: #","id":"#.utf8)
-        JSONCodec.writeString(id, into: &out)
-        out.append(contentsOf: #","properties":"#.utf8)
-        JSONCodec.write(.object(properties), into: &out)
-        if let vector {
-            out.append(contentsOf: #","vector":"#.utf8)
-            JSONCodec.writeFloats(vector, into: &out)
-        }
+        JSONCodec.write(.object(membersBeforeVector), into: &out)
+        guard let vector else { return }
+        out.removeLast()  // the object's closing brace: the vector goes inside
+        out.append(contentsOf: #","vector":"#.utf8)
+        JSONCodec.writeFloats(vector, into: &out)
         out.append(UInt8(ascii: "}"))
     }
 
