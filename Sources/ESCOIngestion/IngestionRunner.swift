@@ -193,7 +193,8 @@ extension IngestionRunner {
         } catch let e as IngestionError {
             throw e
         } catch {
-            throw IngestionError(.weaviate, "\(error)", step: "switching to generation g\(number)")
+            throw IngestionError(
+                .weaviate, "\(error)", step: "switching to generation \(GenerationNaming.name(number))")
         }
         return switched
     }

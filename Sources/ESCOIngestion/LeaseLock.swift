@@ -86,7 +86,7 @@ public actor LeaseLock {
                 leaseExpiresAtMs: t + settings.ttlMs, heartbeatAtMs: t, startedAtMs: t, stepCount: stepCount,
                 fingerprint: fingerprint, counts: current?.fingerprint == fingerprint ? current?.counts ?? [:] : [:],
                 completedSteps: resume, vectorizer: vectorizer, generations: generations)
-            try await record("claimed generation \(generation) building data generation g\(building.number)")
+            try await record("claimed generation \(generation) building data generation \(building.name)")
             let took = ContinuousClock.now - readStarted
             try await Task.sleep(
                 for: settle > .zero && took >= settle
@@ -205,7 +205,7 @@ public actor LeaseLock {
         (state.startedAtMs, state.heartbeatAtMs, state.leaseExpiresAtMs) = (t, t, t + settings.ttlMs)
         (state.step, state.stepIndex, state.stepCount, state.error) = ("rollback", 1, 1, "")
         try await record(
-            "claimed generation \(state.generation) to roll back from g\(from.number) to g\(target.number)")
+            "claimed generation \(state.generation) to roll back from \(from.name) to \(target.name)")
         let took = ContinuousClock.now - readStarted
         let settle = Duration.milliseconds(settings.settleMs)
         try await Task.sleep(
@@ -225,7 +225,7 @@ public actor LeaseLock {
             var restored = current
             (restored.generation, restored.leaseExpiresAtMs) = (state.generation, now())
             state = restored
-            try? await record("rollback to g\(target.number) failed: \(error)")
+            try? await record("rollback to \(target.name) failed: \(error)")
             throw error
         }
         (state.fingerprint, state.counts, state.referenceSample) = (
@@ -234,7 +234,7 @@ public actor LeaseLock {
         let t2 = now()
         (state.status, state.endedAtMs, state.heartbeatAtMs, state.leaseExpiresAtMs) = (.completed, t2, t2, t2)
         state.generations = rolled
-        try await record("rolled back from g\(from.number) to g\(target.number)")
+        try await record("rolled back from \(from.name) to \(target.name)")
         return .rolledBack(from: from, to: target)
     }
 

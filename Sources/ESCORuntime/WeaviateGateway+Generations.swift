@@ -26,9 +26,10 @@ extension WeaviateGateway: GenerationStore {
         guard missing.isEmpty else {
             throw WeaviateError(
                 code: .schema, baseURL: client.url, method: "GET", path: "/v1/schema",
-                detail: "generation g\(n) is incomplete, classes missing: \(missing.joined(separator: ", ")) "
-                    + "(an interrupted switch deletes a dropped generation before its state write; once the "
-                    + "ingestion resumes and finishes the switch, the generations listed by esco status are whole)")
+                detail: "generation \(GenerationNaming.name(n)) is incomplete, classes missing: "
+                    + "\(missing.joined(separator: ", ")) (an interrupted switch deletes a dropped generation before "
+                    + "its state write); nothing was switched. Run esco ingest (or let esco-init run) to finish that "
+                    + "switch: esco status then lists only whole generations")
         }
         var skipped: [String] = []
         for cls in versioned {

@@ -120,7 +120,7 @@ public actor Readiness {
                 }
             return Report(
                 ready: true, status: "upgrading",
-                reason: "serving generation \(serving.summary); generation g\(building.number) \(progress)" + note,
+                reason: "serving generation \(serving.summary); generation \(building.name) \(progress)" + note,
                 generation: serving.name)
         }
         return Report(
