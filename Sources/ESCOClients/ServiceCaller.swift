@@ -89,7 +89,10 @@ enum JSONCoding {
     // JSONDecoder path through `JSONValue.init(from:)` dominated ingestion CPU time.
     static func encode(_ value: JSONValue) throws -> [UInt8] { JSONCodec.encode(value) }
 
-    static func decode(_ bytes: [UInt8]) throws -> JSONValue { try JSONCodec.parse(bytes) }
+    /// `dropping`: member names whose values are checked but not kept (`JSONCodec.parse`).
+    static func decode(_ bytes: [UInt8], dropping: Set<String> = []) throws -> JSONValue {
+        try JSONCodec.parse(bytes, dropping: dropping)
+    }
 
     /// Sorted keys: the same value always gives the same bytes (used for hashing).
     static func canonical(_ value: JSONValue) -> [UInt8] { JSONCodec.encode(value) }

@@ -101,7 +101,7 @@ public final class WeaviateClient: Sendable {
     /// `dropping`: member names whose values are not kept (`JSONCodec.parse`).
     func decode(_ body: [UInt8], _ method: String, _ path: String, dropping: Set<String> = []) throws -> JSONValue {
         do {
-            return try JSONCodec.parse(body, dropping: dropping)
+            return try JSONCoding.decode(body, dropping: dropping)
         } catch {
             throw WeaviateError(
                 code: .decoding, baseURL: url, method: method, path: path,
